@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make               vine.ko for the running kernel (if its headers are
+#                    installed) and vinectl
+# make modules KVER=6.1.0-56-amd64   the module for another kernel, in place
+# make install       modules_install + vinectl to $(PREFIX)/sbin
+# make dkms          register, build and install the module with DKMS
+# make check         the whole test suite, in QEMU guests, on 6.1 and 6.12
+# make demo          the main job: a ViNe demo in a QEMU guest
+# make bench         benchmarks (see Documentation/bench.rst)
+# make lint          checkpatch --strict, sparse and W=1 on both kernels
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+PREFIX ?= /usr/local
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$$/\1/p' dkms.conf)
+
+all: vinectl
+	@if [ -d "$(KDIR)" ]; then $(MAKE) modules; \
+	else echo "make: no headers in $(KDIR): skipping vine.ko (set KVER= or KDIR=)"; fi
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# The module for kernel $* in a private copy of the tree, so that several
+# kernels can be built side by side: build/$*/kmod/vine.ko
+build/%/kmod/vine.ko: FORCE
+	@mkdir -p build/$*
+	@cp -a Kbuild dkms.conf kmod include build/$*/
+	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$* modules
+
+vinectl:
+	$(MAKE) -C vinectl
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(KVER)
+	install -D -m 0755 vinectl/vinectl $(DESTDIR)$(PREFIX)/sbin/vinectl
+	install -D -m 0644 Documentation/vinectl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vinectl.8
+
+dkms:
+	rm -rf /usr/src/vine-$(VERSION)
+	mkdir -p /usr/src/vine-$(VERSION)
+	cp -a Kbuild dkms.conf kmod include /usr/src/vine-$(VERSION)/
+	dkms add -m vine -v $(VERSION)
+	dkms build -m vine -v $(VERSION)
+	dkms install -m vine -v $(VERSION)
+
+check demo bench:
+	tools/$@.sh
+
+lint:
+	tools/lint.sh
+
+deps:
+	tools/deps.sh
+
+clean:
+	$(MAKE) -C vinectl clean
+	rm -rf build
+	find kmod -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o -name '.*.cmd' \
+		-o -name 'Module.symvers' -o -name 'modules.order' | xargs rm -f
+	rm -f Module.symvers modules.order .*.cmd
+
+FORCE:
+.PHONY: all modules vinectl install dkms check demo bench lint deps clean FORCE

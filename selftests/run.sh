@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the ViNe selftests (inside a guest) and print KTAP.
+#
+#   selftests/run.sh --module PATH/vine.ko [TEST...]
+#
+# Each test script runs alone, with a timeout, the module unloaded before
+# and after. The last test checks the kernel log for splats.
+
+set -u
+dir=$(cd "$(dirname "$0")" && pwd)
+timeout=${VINE_TEST_TIMEOUT:-600}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--module) export VINE_KO=$(realpath "$2"); shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+
+if [ $# -gt 0 ]; then
+	tests=("$@")
+else
+	tests=()
+	for t in "$dir"/*.sh; do
+		case ${t##*/} in lib.sh | run.sh) continue ;; esac
+		tests+=("${t##*/}")
+	done
+fi
+
+splat='WARNING:|BUG:|Oops|Kernel panic|KASAN|UBSAN|circular locking|lockdep|INFO: rcu|stall|refcount_t|general protection|unreferenced object|cut here'
+
+echo "KTAP version 1"
+echo "1..$((${#tests[@]} + 1))"
+n=0
+failed=0
+for t in "${tests[@]}"; do
+	n=$((n + 1))
+	name=${t%.sh}
+	echo "# selftests: vine: $name"
+	[ -d /sys/module/vine ] && rmmod vine
+	timeout -k 10 "$timeout" bash "$dir/$t" 2>&1 | sed -u 's/^/  /'
+	rc=${PIPESTATUS[0]}
+	[ -d /sys/module/vine ] && rmmod vine
+	case $rc in
+	0) echo "ok $n $name" ;;
+	4) echo "ok $n $name # SKIP" ;;
+	124) echo "not ok $n $name # TIMEOUT after $timeout s"; failed=1 ;;
+	*) echo "not ok $n $name # exit=$rc"; failed=1 ;;
+	esac
+done
+
+n=$((n + 1))
+if dmesg | grep -E "$splat" > /tmp/splat.txt; then
+	echo "not ok $n kernel_log_clean"
+	sed 's/^/# /' /tmp/splat.txt
+	failed=1
+else
+	echo "ok $n kernel_log_clean"
+fi
+exit $failed

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make lint: checkpatch --strict (from Debian's linux-source-6.1) on the
+# kernel code, then sparse (C=2) and W=1 builds for every test kernel, and
+# vinectl with -Werror. Any warning fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+tools/deps.sh || exit 1
+status=0
+
+cp=build/checkpatch/scripts/checkpatch.pl
+if [ ! -x "$cp" ]; then
+	mkdir -p build/checkpatch
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C build/checkpatch \
+		--strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch' || exit 1
+fi
+echo "lint: checkpatch --strict"
+if ! "$cp" --strict --no-tree --quiet --show-types \
+	-f kmod/*.c kmod/*.h include/uapi/linux/*.h; then
+	status=1
+fi
+
+for k in $(tools/kernels.sh); do
+	echo "lint: sparse (C=2) and W=1 against $k"
+	rm -rf "build/lint/$k"
+	mkdir -p "build/lint/$k"
+	cp -a Kbuild dkms.conf kmod include "build/lint/$k/"
+	log=build/lint/$k.log
+	make -C "/lib/modules/$k/build" M="$PWD/build/lint/$k" C=2 W=1 modules > "$log" 2>&1 || status=1
+	if grep -E 'warning:|error:|note:' "$log"; then
+		status=1
+	fi
+	grep -q 'CHECK.*main.c' "$log" || { echo "lint: sparse did not run for $k"; status=1; }
+done
+
+echo "lint: vinectl -Werror"
+make -s -C vinectl clean
+make -s -C vinectl CFLAGS="-O2 -g -Werror" || status=1
+
+[ "$status" -eq 0 ] && echo "lint: clean"
+exit $status
