@@ -30,7 +30,8 @@ else
 	done
 fi
 
-splat='WARNING:|BUG:|Oops|Kernel panic|KASAN|UBSAN|circular locking|lockdep|INFO: rcu|stall|refcount_t|general protection|unreferenced object|cut here'
+# The same patterns as the VM runner's check of the whole console.
+source "$dir/../tools/vm/splat.sh"
 
 echo "KTAP version 1"
 echo "1..$((${#tests[@]} + 1))"
@@ -53,7 +54,7 @@ for t in "${tests[@]}"; do
 done
 
 n=$((n + 1))
-if dmesg | grep -E "$splat" > /tmp/splat.txt; then
+if dmesg | grep -E "$SPLAT_RE" > /tmp/splat.txt; then
 	echo "not ok $n kernel_log_clean"
 	sed 's/^/# /' /tmp/splat.txt
 	failed=1
