@@ -16,13 +16,29 @@
 #include "vine.h"
 
 unsigned int vine_net_id __read_mostly;
+struct workqueue_struct *vine_wq;
 
 static int __net_init vine_net_init(struct net *net)
 {
 	struct vine_net *vn = vine_pernet(net);
+	struct vine_cfg *cfg;
 
 	vn->net = net;
 	mutex_init(&vn->lock);
+	vine_tables_init(vn);
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	vn->stats = vine_stats_alloc();
+	vn->drops = alloc_percpu(struct vine_drops);
+	if (!cfg || !vn->stats || !vn->drops) {
+		kfree(cfg);
+		free_percpu(vn->stats);
+		free_percpu(vn->drops);
+		return -ENOMEM;
+	}
+	cfg->port = VINE_DEFAULT_PORT;
+	cfg->mac_mode = VINE_MAC_HMAC_SHA256;
+	RCU_INIT_POINTER(vn->cfg, cfg);
 	return 0;
 }
 
@@ -30,6 +46,16 @@ static void __net_exit vine_net_exit(struct net *net)
 {
 	struct vine_net *vn = vine_pernet(net);
 
+	/* Stop both entry points, then empty the tables. */
+	mutex_lock(&vn->lock);
+	vine_hook_unregister(vn);
+	vine_socket_close(vn);
+	mutex_unlock(&vn->lock);
+	vine_tables_flush(vn);
+
+	kfree(rcu_dereference_protected(vn->cfg, true));
+	free_percpu(vn->stats);
+	free_percpu(vn->drops);
 	mutex_destroy(&vn->lock);
 }
 
@@ -48,9 +74,13 @@ static int __init vine_init(void)
 {
 	int err;
 
+	vine_wq = alloc_workqueue("vine", 0, 0);
+	if (!vine_wq)
+		return -ENOMEM;
+
 	err = register_pernet_device(&vine_net_ops);
 	if (err)
-		return err;
+		goto err_wq;
 
 	err = vine_genl_init();
 	if (err)
@@ -61,6 +91,8 @@ static int __init vine_init(void)
 
 err_pernet:
 	unregister_pernet_device(&vine_net_ops);
+err_wq:
+	destroy_workqueue(vine_wq);
 	return err;
 }
 
@@ -68,8 +100,9 @@ static void __exit vine_exit(void)
 {
 	vine_genl_exit();
 	unregister_pernet_device(&vine_net_ops);
-	/* Wait for every call_rcu() callback still queued to free our objects. */
+	/* Every call_rcu() has run (and queued its rcu_work); drain them. */
 	rcu_barrier();
+	destroy_workqueue(vine_wq);
 }
 
 module_init(vine_init);

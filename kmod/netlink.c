@@ -4,62 +4,317 @@
  *
  * Every command acts on the caller's network namespace and needs
  * CAP_NET_ADMIN over it. Every attribute has a policy; every rejection
- * carries an extack message.
+ * carries an extack message. A change runs under the VR's mutex, bumps
+ * its generation and is echoed to the "events" multicast group.
  */
-#include <net/genetlink.h>
-#include <uapi/linux/vine.h>
+#include "netlink.h"
 
-#include "vine.h"
+#define VINE_READ_ONLY { .type = NLA_REJECT, \
+			 .reject_message = "attribute is read-only" }
 
-static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
-	[VINE_A_VERSION] = { .type = NLA_REJECT,
-			     .reject_message = "version is read-only" },
-	[VINE_A_GENERATION] = { .type = NLA_REJECT,
-				.reject_message = "generation is read-only" },
+static const struct nla_policy vine_prefix_policy[VINE_PREFIX_A_MAX + 1] = {
+	[VINE_PREFIX_A_ADDR] = { .type = NLA_BE32 },
+	[VINE_PREFIX_A_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
 };
 
-static struct genl_family vine_genl_family;
+static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
+	[VINE_A_VERSION] = VINE_READ_ONLY,
+	[VINE_A_GENERATION] = VINE_READ_ONLY,
+	[VINE_A_PAD] = VINE_READ_ONLY,
+	[VINE_A_VR_ID] = { .type = NLA_U32 },
+	[VINE_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[VINE_A_SPACES] = NLA_POLICY_NESTED_ARRAY(vine_prefix_policy),
+	[VINE_A_MAC_MODE] = NLA_POLICY_MAX(NLA_U8, __VINE_MAC_MAX - 1),
+	[VINE_A_VN_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[VINE_A_VN_NAME] = { .type = NLA_NUL_STRING,
+			     .len = VINE_VN_NAME_LEN - 1 },
+	[VINE_A_ADDR] = { .type = NLA_BE32 },
+	[VINE_A_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
+	[VINE_A_VIA] = { .type = NLA_BE32 },
+	[VINE_A_PROTO] = NLA_POLICY_RANGE(NLA_U8, VINE_PROTO_UDP,
+					  VINE_PROTO_TCP),
+	[VINE_A_ROUTE_TYPE] = NLA_POLICY_MAX(NLA_U8, VINE_ROUTE_QUEUE),
+	[VINE_A_PEER] = { .type = NLA_BE32 },
+	[VINE_A_KEY] = NLA_POLICY_EXACT_LEN(VINE_KEY_LEN),
+	[VINE_A_HAS_KEY] = VINE_READ_ONLY,
+	[VINE_A_STATS] = VINE_READ_ONLY,
+	[VINE_A_DROPS] = VINE_READ_ONLY,
+	[VINE_A_COUNT_VNS] = VINE_READ_ONLY,
+	[VINE_A_COUNT_HOSTS] = VINE_READ_ONLY,
+	[VINE_A_COUNT_ROUTES] = VINE_READ_ONLY,
+	[VINE_A_COUNT_PEERS] = VINE_READ_ONLY,
+	[VINE_A_OVERHEAD] = VINE_READ_ONLY,
+	[VINE_A_REPLACE] = { .type = NLA_FLAG },
+};
 
-static int vine_nl_get_status(struct sk_buff *skb, struct genl_info *info)
+/* Tell listeners what changed: the request's attributes, never a key. */
+static void vine_notify(struct vine_net *vn, struct genl_info *info, u8 cmd)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int i;
+
+	if (!genl_has_listeners(&vine_genl_family, vn->net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &vine_genl_family, 0, cmd);
+	if (!hdr)
+		goto err;
+	for (i = 1; i <= VINE_A_MAX; i++) {
+		const struct nlattr *a = info->attrs[i];
+
+		if (a && i != VINE_A_KEY &&
+		    nla_put(msg, i, nla_len(a), nla_data(a)))
+			goto err;
+	}
+	if (nla_put_u32(msg, VINE_A_GENERATION, vn->generation))
+		goto err;
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&vine_genl_family, vn->net, msg, 0, 0,
+				GFP_KERNEL);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
+static int vine_parse_spaces(struct vine_cfg *cfg, const struct nlattr *list,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VINE_PREFIX_A_MAX + 1];
+	struct vine_prefix *sp;
+	struct nlattr *a;
+	int rem, err;
+
+	cfg->nspaces = 0;
+	nla_for_each_nested(a, list, rem) {
+		if (cfg->nspaces == VINE_MAX_SPACES) {
+			NL_SET_ERR_MSG(extack, "too many prefixes in the ViNe space");
+			return -E2BIG;
+		}
+		err = nla_parse_nested(tb, VINE_PREFIX_A_MAX, a,
+				       vine_prefix_policy, extack);
+		if (err)
+			return err;
+		if (!tb[VINE_PREFIX_A_ADDR] || !tb[VINE_PREFIX_A_LEN]) {
+			NL_SET_ERR_MSG(extack, "space prefix needs an address and a length");
+			return -EINVAL;
+		}
+		sp = &cfg->spaces[cfg->nspaces++];
+		sp->addr = nla_get_in_addr(tb[VINE_PREFIX_A_ADDR]);
+		sp->len = nla_get_u8(tb[VINE_PREFIX_A_LEN]);
+		sp->mask = inet_make_mask(sp->len);
+		if (sp->addr & ~sp->mask) {
+			NL_SET_ERR_MSG(extack, "prefix has host bits set");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int vine_nl_set_vr(struct vine_net *vn, struct genl_info *info)
+{
+	struct vine_cfg *old = rcu_dereference_protected(vn->cfg,
+						lockdep_is_held(&vn->lock));
+	struct nlattr **attrs = info->attrs;
+	struct vine_cfg *cfg;
+	int err;
+
+	cfg = kmemdup(old, sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	if (attrs[VINE_A_VR_ID])
+		cfg->id = nla_get_u32(attrs[VINE_A_VR_ID]);
+	if (attrs[VINE_A_PORT])
+		cfg->port = nla_get_u16(attrs[VINE_A_PORT]);
+	if (attrs[VINE_A_MAC_MODE])
+		cfg->mac_mode = nla_get_u8(attrs[VINE_A_MAC_MODE]);
+	if (attrs[VINE_A_SPACES]) {
+		err = vine_parse_spaces(cfg, attrs[VINE_A_SPACES], info->extack);
+		if (err)
+			goto err_free;
+	}
+
+	if (!rcu_access_pointer(vn->sock) || cfg->port != old->port) {
+		err = vine_socket_open(vn, cfg->port);
+		if (err) {
+			NL_SET_ERR_MSG(info->extack, "cannot open the UDP port");
+			goto err_free;
+		}
+	}
+	err = vine_hook_register(vn);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "cannot register the netfilter hook");
+		goto err_free;
+	}
+	rcu_assign_pointer(vn->cfg, cfg);
+	kfree_rcu(old, rcu);
+	return 0;
+
+err_free:
+	kfree(cfg);
+	return err;
+}
+
+typedef int (*vine_change_fn)(struct vine_net *vn, struct genl_info *info);
+
+static const vine_change_fn vine_changes[__VINE_CMD_MAX] = {
+	[VINE_CMD_SET_VR] = vine_nl_set_vr,
+	[VINE_CMD_NEW_VN] = vine_nl_new_vn,
+	[VINE_CMD_DEL_VN] = vine_nl_del_vn,
+	[VINE_CMD_NEW_HOST] = vine_nl_new_host,
+	[VINE_CMD_DEL_HOST] = vine_nl_del_host,
+	[VINE_CMD_NEW_ROUTE] = vine_nl_new_route,
+	[VINE_CMD_DEL_ROUTE] = vine_nl_del_route,
+	[VINE_CMD_SET_KEY] = vine_nl_set_key,
+	[VINE_CMD_DEL_KEY] = vine_nl_del_key,
+};
+
+/* Every change: under the mutex, then a new generation and an event. */
+static int vine_nl_change(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vine_net *vn = vine_pernet(genl_info_net(info));
+	u8 cmd = info->genlhdr->cmd;
+	int err;
+
+	mutex_lock(&vn->lock);
+	err = vine_changes[cmd](vn, info);
+	if (!err) {
+		WRITE_ONCE(vn->generation, vn->generation + 1);
+		vine_notify(vn, info, cmd);
+	}
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+/* A reply to a GET doit, filled by @fill. */
+static int vine_nl_reply(struct genl_info *info,
+			 int (*fill)(struct sk_buff *msg, struct vine_net *vn))
 {
 	struct vine_net *vn = vine_pernet(genl_info_net(info));
 	struct sk_buff *msg;
 	void *hdr;
+	int err;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-
 	hdr = genlmsg_put_reply(msg, info, &vine_genl_family, 0,
-				VINE_CMD_GET_STATUS);
-	if (!hdr)
-		goto err_free;
-
-	if (nla_put_string(msg, VINE_A_VERSION, VINE_VERSION) ||
-	    nla_put_u32(msg, VINE_A_GENERATION, READ_ONCE(vn->generation)))
-		goto err_free;
-
+				info->genlhdr->cmd);
+	err = hdr ? fill(msg, vn) : -EMSGSIZE;
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
 }
 
+static int vine_fill_status(struct sk_buff *msg, struct vine_net *vn)
+{
+	int err;
+
+	mutex_lock(&vn->lock);
+	err = nla_put_string(msg, VINE_A_VERSION, VINE_VERSION) ||
+	      nla_put_u32(msg, VINE_A_GENERATION, vn->generation) ||
+	      nla_put_u32(msg, VINE_A_COUNT_VNS, vn->nvns) ||
+	      nla_put_u32(msg, VINE_A_COUNT_HOSTS, vn->nhosts) ||
+	      nla_put_u32(msg, VINE_A_COUNT_ROUTES, vn->nroutes) ||
+	      nla_put_u32(msg, VINE_A_COUNT_PEERS, vn->npeers);
+	mutex_unlock(&vn->lock);
+	return err ? -EMSGSIZE : 0;
+}
+
+static int vine_fill_vr(struct sk_buff *msg, struct vine_net *vn)
+{
+	const struct vine_cfg *cfg;
+	struct nlattr *list, *sp;
+	int i, err = -EMSGSIZE;
+
+	mutex_lock(&vn->lock);
+	cfg = rcu_dereference_protected(vn->cfg, lockdep_is_held(&vn->lock));
+	if (nla_put_u32(msg, VINE_A_VR_ID, cfg->id) ||
+	    nla_put_u16(msg, VINE_A_PORT, cfg->port) ||
+	    nla_put_u8(msg, VINE_A_MAC_MODE, cfg->mac_mode) ||
+	    nla_put_u32(msg, VINE_A_OVERHEAD, VINE_OVERHEAD) ||
+	    nla_put_u32(msg, VINE_A_GENERATION, vn->generation))
+		goto out;
+	list = nla_nest_start(msg, VINE_A_SPACES);
+	if (!list)
+		goto out;
+	for (i = 0; i < cfg->nspaces; i++) {
+		sp = nla_nest_start(msg, i + 1);
+		if (!sp ||
+		    nla_put_in_addr(msg, VINE_PREFIX_A_ADDR, cfg->spaces[i].addr) ||
+		    nla_put_u8(msg, VINE_PREFIX_A_LEN, cfg->spaces[i].len))
+			goto out;
+		nla_nest_end(msg, sp);
+	}
+	nla_nest_end(msg, list);
+	err = 0;
+out:
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int vine_fill_stats(struct sk_buff *msg, struct vine_net *vn)
+{
+	return vine_stats_put(msg, VINE_A_STATS, vn->stats) ?:
+	       vine_drops_put(msg, vn->drops);
+}
+
+static int vine_nl_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	return vine_nl_reply(info, vine_fill_status);
+}
+
+static int vine_nl_get_vr(struct sk_buff *skb, struct genl_info *info)
+{
+	return vine_nl_reply(info, vine_fill_vr);
+}
+
+static int vine_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	return vine_nl_reply(info, vine_fill_stats);
+}
+
+#define VINE_GET(c, fn) \
+	{ .cmd = (c), .doit = (fn), .flags = GENL_UNS_ADMIN_PERM }
+#define VINE_DUMP(c, fn) \
+	{ .cmd = (c), .dumpit = (fn), .flags = GENL_UNS_ADMIN_PERM }
+#define VINE_CHANGE(c) \
+	{ .cmd = (c), .doit = vine_nl_change, .flags = GENL_UNS_ADMIN_PERM }
+
 static const struct genl_ops vine_genl_ops[] = {
+	VINE_GET(VINE_CMD_GET_STATUS, vine_nl_get_status),
+	VINE_GET(VINE_CMD_GET_VR, vine_nl_get_vr),
+	VINE_CHANGE(VINE_CMD_SET_VR),
+	VINE_CHANGE(VINE_CMD_NEW_VN),
+	VINE_CHANGE(VINE_CMD_DEL_VN),
 	{
-		.cmd = VINE_CMD_GET_STATUS,
-		.doit = vine_nl_get_status,
+		.cmd = VINE_CMD_GET_VN,
+		.doit = vine_nl_get_vn,
+		.dumpit = vine_nl_dump_vn,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	VINE_CHANGE(VINE_CMD_NEW_HOST),
+	VINE_CHANGE(VINE_CMD_DEL_HOST),
+	VINE_DUMP(VINE_CMD_GET_HOST, vine_nl_dump_host),
+	VINE_CHANGE(VINE_CMD_NEW_ROUTE),
+	VINE_CHANGE(VINE_CMD_DEL_ROUTE),
+	VINE_DUMP(VINE_CMD_GET_ROUTE, vine_nl_dump_route),
+	VINE_CHANGE(VINE_CMD_SET_KEY),
+	VINE_CHANGE(VINE_CMD_DEL_KEY),
+	VINE_DUMP(VINE_CMD_GET_PEER, vine_nl_dump_peer),
+	VINE_GET(VINE_CMD_GET_STATS, vine_nl_get_stats),
 };
 
 static const struct genl_multicast_group vine_mcgrps[] = {
 	{ .name = VINE_MCGRP_EVENTS, },
 };
 
-static struct genl_family vine_genl_family __ro_after_init = {
+struct genl_family vine_genl_family __ro_after_init = {
 	.name = VINE_GENL_NAME,
 	.version = VINE_GENL_VERSION,
 	.maxattr = VINE_A_MAX,

@@ -1,35 +1,236 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ViNe router: state shared by the module's files.
+ *
+ * Each network namespace is one VR. Its tables are xarrays, read under
+ * RCU without locks and written under vine_net.lock:
+ *   lndt   host address -> VN id (stored as an xarray value, no allocation)
+ *   vns    VN id -> struct vine_vn, which holds that VN's GNDT
+ *   peers  peer VR id -> struct vine_peer (NSKT key, counters, replay)
  */
 #ifndef _VINE_H
 #define _VINE_H
 
 #include <linux/mutex.h>
+#include <linux/ip.h>
+#include <linux/netfilter.h>
+#include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/udp.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/dst_cache.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <uapi/linux/vine.h>
+
+/* Outer IPv4 + UDP + ViNe header: what encapsulation adds to a packet. */
+#define VINE_OVERHEAD	(sizeof(struct iphdr) + sizeof(struct udphdr) + \
+			 sizeof(struct vinehdr))
+
+struct vine_stats {
+	u64_stats_t tx_packets;
+	u64_stats_t tx_bytes;
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t drops;
+	struct u64_stats_sync syncp;
+};
+
+struct vine_drops {
+	u64_stats_t reason[__VINE_DROP_MAX];
+	struct u64_stats_sync syncp;
+};
+
+struct vine_prefix {
+	__be32 addr;
+	__be32 mask;
+	u8 len;
+};
+
+/* VR parameters: replaced as a whole under RCU, never changed in place. */
+struct vine_cfg {
+	u32 id;
+	u16 port;
+	u8 mac_mode;
+	u8 nspaces;
+	struct vine_prefix spaces[VINE_MAX_SPACES];
+	struct rcu_head rcu;
+};
+
+/* Sliding window over received counters (RFC 6479, as in WireGuard). */
+#define VINE_REPLAY_BITS	2048
+#define VINE_REPLAY_LONGS	(VINE_REPLAY_BITS / BITS_PER_LONG)
+#define VINE_REPLAY_WINDOW	(VINE_REPLAY_BITS - BITS_PER_LONG)
+
+struct vine_replay {
+	spinlock_t lock; /* protects top and bitmap */
+	u64 top;
+	unsigned long bitmap[VINE_REPLAY_LONGS];
+};
+
+struct vine_key {
+	struct crypto_shash *tfm;	/* hmac(sha256) with the pairwise key */
+	struct rcu_work rwork;		/* frees it after a grace period */
+};
+
+/**
+ * struct vine_peer - a remote VR, known by its id (its address by default)
+ * @id: the peer's VR id; also its address unless told otherwise
+ * @refs: routes using this peer, plus one while it has a key (under lock)
+ * @key: the NSKT entry; NULL when no key is set
+ * @tx_counter: last counter sent to this peer
+ * @replay: counters seen from this peer
+ * @dst_cache: route to the peer
+ * @stats: per-CPU counters
+ * @rwork: frees the peer after a grace period, in process context
+ */
+struct vine_peer {
+	u32 id;
+	unsigned int refs;
+	struct vine_key __rcu *key;
+	atomic64_t tx_counter;
+	struct vine_replay replay;
+	struct dst_cache dst_cache;
+	struct vine_stats __percpu *stats;
+	struct rcu_work rwork;
+};
+
+/* A GNDT entry: where packets for one prefix of one VN go. */
+struct vine_route {
+	struct vine_peer *peer;		/* holds a reference */
+	__be32 via;
+	__be16 port;
+	u8 proto;
+	u8 type;
+	struct rcu_head rcu;
+};
+
+#define VINE_PLENS 33	/* prefix lengths 0 to 32 */
+
+/**
+ * struct vine_vn - a virtual network and its GNDT
+ * @id: VN id
+ * @name: free text
+ * @gndt: one xarray per prefix length, indexed by the prefix's top bits
+ * @plens: bit N set when @gndt[N] is not empty (read locklessly)
+ * @nroutes_len: routes per prefix length (under lock)
+ * @nhosts: LNDT entries in this VN (under lock)
+ * @nroutes: routes in this VN (under lock)
+ * @stats: per-CPU counters
+ */
+struct vine_vn {
+	u32 id;
+	char name[VINE_VN_NAME_LEN];
+	struct xarray gndt[VINE_PLENS];
+	u64 plens;
+	u32 nroutes_len[VINE_PLENS];
+	u32 nhosts;
+	u32 nroutes;
+	struct vine_stats __percpu *stats;
+	struct rcu_head rcu;
+};
 
 /**
  * struct vine_net - one ViNe router (VR): the state of one network namespace
  * @net: the namespace this VR lives in
  * @lock: see below
- * @generation: grows by one on every successful configuration change;
- *	written under @lock, read locklessly
+ * @generation: grows by one with every successful change (under @lock)
+ * @cfg: VR parameters
+ * @sock: the UDP socket VRs send to; NULL until the VR is configured
+ * @hooked: @nf_ops is registered (under @lock)
+ * @nf_ops: the netfilter hook of this namespace
+ * @lndt: host address (host order) -> xa_mk_value(VN id)
+ * @vns: VN id -> struct vine_vn
+ * @peers: peer id -> struct vine_peer
+ * @nvns: entries in @vns (under @lock)
+ * @nhosts: entries in @lndt (under @lock)
+ * @nroutes: routes in all VNs (under @lock)
+ * @npeers: entries in @peers (under @lock)
+ * @stats: per-CPU counters of the VR
+ * @drops: per-CPU drops by reason
  */
 struct vine_net {
 	struct net *net;
 	struct mutex lock; /* writers of config and tables; readers use RCU */
 	u32 generation;
+	struct vine_cfg __rcu *cfg;
+	struct socket __rcu *sock;
+	bool hooked;
+	struct nf_hook_ops nf_ops;
+	struct xarray lndt;
+	struct xarray vns;
+	struct xarray peers;
+	u32 nvns;
+	u32 nhosts;
+	u32 nroutes;
+	u32 npeers;
+	struct vine_stats __percpu *stats;
+	struct vine_drops __percpu *drops;
 };
 
 extern unsigned int vine_net_id;
+extern struct workqueue_struct *vine_wq;
 
 static inline struct vine_net *vine_pernet(const struct net *net)
 {
 	return net_generic(net, vine_net_id);
 }
 
+/* netlink.c */
 int vine_genl_init(void);
 void vine_genl_exit(void);
+
+/* tables.c: writers hold vn->lock; lookups hold rcu_read_lock() */
+struct vine_vn *vine_vn_create(struct vine_net *vn, u32 id, const char *name);
+void vine_vn_destroy(struct vine_net *vn, struct vine_vn *v);
+int vine_host_add(struct vine_net *vn, struct vine_vn *v, __be32 addr,
+		  struct netlink_ext_ack *extack);
+int vine_host_del(struct vine_net *vn, struct vine_vn *v, __be32 addr,
+		  struct netlink_ext_ack *extack);
+int vine_route_set(struct vine_net *vn, struct vine_vn *v, __be32 prefix,
+		   u8 plen, const struct vine_route *tmpl, bool replace,
+		   struct netlink_ext_ack *extack);
+int vine_route_del(struct vine_net *vn, struct vine_vn *v, __be32 prefix,
+		   u8 plen, struct netlink_ext_ack *extack);
+struct vine_route *vine_gndt_lookup(struct vine_vn *v, __be32 daddr);
+unsigned long vine_gndt_index(__be32 prefix, u8 plen);
+int vine_key_set(struct vine_net *vn, u32 id, const u8 *key,
+		 struct netlink_ext_ack *extack);
+int vine_key_del(struct vine_net *vn, u32 id, struct netlink_ext_ack *extack);
+void vine_tables_init(struct vine_net *vn);
+void vine_tables_flush(struct vine_net *vn);
+
+/* mac.c */
+struct vine_key *vine_key_alloc(const u8 *raw);
+void vine_key_free(struct vine_key *key);
+int vine_mac(const struct vine_key *key, struct sk_buff *skb,
+	     unsigned int hdr_off, u8 *mac);
+bool vine_replay_check(struct vine_replay *r, u64 counter);
+void vine_replay_reset(struct vine_replay *r);
+
+/* stats.c */
+struct vine_stats __percpu *vine_stats_alloc(void);
+void vine_count_tx(struct vine_stats __percpu *s, unsigned int len);
+void vine_count_rx(struct vine_stats __percpu *s, unsigned int len);
+void vine_count_drop(struct vine_stats __percpu *s);
+void vine_drop(struct vine_net *vn, struct vine_vn *v, struct vine_peer *p,
+	       enum vine_drop reason);
+int vine_stats_put(struct sk_buff *msg, int attr,
+		   struct vine_stats __percpu *s);
+int vine_drops_put(struct sk_buff *msg, struct vine_drops __percpu *d);
+
+/* hook.c */
+int vine_hook_register(struct vine_net *vn);
+void vine_hook_unregister(struct vine_net *vn);
+
+/* send.c */
+void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
+	       struct vine_vn *v, struct vine_route *r, struct sk_buff *skb);
+
+/* socket.c, receive.c */
+int vine_socket_open(struct vine_net *vn, u16 port);
+void vine_socket_close(struct vine_net *vn);
+int vine_udp_rcv(struct sock *sk, struct sk_buff *skb);
 
 #endif /* _VINE_H */

@@ -6,6 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 
 N=50
+fresh='{"module":"0.1.0","generation":0,"vns":0,"hosts":0,"routes":0,"peers":0}'
 ktap_plan 6
 
 check "insmod vine.ko" vine_load
@@ -25,10 +26,10 @@ for i in $(seq $N); do
 	ip netns exec "churn$i" bash -c '
 		good=0 bad=0
 		while [ -e "$1/run" ]; do
-			if [ "$(vinectl -j status)" = "{\"module\":\"0.1.0\",\"generation\":0}" ]
+			if [ "$(vinectl -j status)" = "$2" ]
 			then good=$((good + 1)); else bad=$((bad + 1)); fi
 		done
-		echo "$good $bad" > "$1/$2"' _ "$tmp" "$i" &
+		echo "$good $bad" > "$1/$3"' _ "$tmp" "$fresh" "$i" &
 done
 sleep 3
 # Remove the namespaces' names while their loops still run in them: each
@@ -48,8 +49,7 @@ check_eq "every namespace answered status at least once" "$idle" 0
 check_eq "no wrong status answer in any namespace" "$bad" 0
 rm -rf "$tmp"
 
-check_eq "status in the initial namespace" "$(vinectl -j status)" \
-	'{"module":"0.1.0","generation":0}'
+check_eq "status in the initial namespace" "$(vinectl -j status)" "$fresh"
 check "rmmod vine after the namespaces died" vine_unload
 
 ktap_finished

@@ -22,6 +22,6 @@ check_fails "status in a live namespace after unload" 1 \
 check "insmod vine.ko again" vine_load
 check_eq "existing namespace gets a fresh VR" \
 	"$(ip netns exec live3 vinectl -j status)" \
-	'{"module":"0.1.0","generation":0}'
+	'{"module":"0.1.0","generation":0,"vns":0,"hosts":0,"routes":0,"peers":0}'
 
 ktap_finished

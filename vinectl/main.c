@@ -15,12 +15,18 @@
 #include "vinectl.h"
 
 static const struct vcmd *const cmd_tables[] = {
-	status_cmds,
+	status_cmds, vr_cmds, vn_cmds, route_cmds, key_cmds, stats_cmds,
 };
+
+#define for_each_cmd(i, c) \
+	for (i = 0; i < ARRAY_SIZE(cmd_tables); i++) \
+		for (c = cmd_tables[i]; c->name; c++)
+
+static const struct vcmd *cur;	/* the command being run */
 
 static void vfail(const char *fmt, va_list ap)
 {
-	fflush(stdout);
+	out_abort();
 	fputs("vinectl: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -44,7 +50,19 @@ int usage_error(const char *fmt, ...)
 	vfail(fmt, ap);
 	va_end(ap);
 	fputs("Try 'vinectl help'.\n", stderr);
-	return 2;
+	return EXIT_USAGE;
+}
+
+/* The current command's arguments are wrong: show how they go. */
+int usage(void)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%s%s%s", cur->group ? cur->group : "",
+		 cur->group ? " " : "", cur->name);
+	if (!strcmp(name, cur->usage))
+		return usage_error("%s takes no argument", name);
+	return usage_error("usage: vinectl %s", cur->usage);
 }
 
 static int help(FILE *f)
@@ -53,11 +71,10 @@ static int help(FILE *f)
 	size_t i;
 
 	fputs("usage: vinectl [-j] COMMAND [ARGS...]\n\n", f);
-	for (i = 0; i < sizeof(cmd_tables) / sizeof(cmd_tables[0]); i++)
-		for (c = cmd_tables[i]; c->name; c++)
-			fprintf(f, "  vinectl %s\n", c->usage);
+	for_each_cmd(i, c)
+		fprintf(f, "  vinectl %s\n", c->usage);
 	fputs("\n  -j  print read commands' output as JSON\n", f);
-	return f == stdout ? 0 : 2;
+	return f == stdout ? 0 : EXIT_USAGE;
 }
 
 static const struct vcmd *lookup(int *argc, char ***argv)
@@ -66,27 +83,43 @@ static const struct vcmd *lookup(int *argc, char ***argv)
 	const struct vcmd *c;
 	size_t i;
 
-	for (i = 0; i < sizeof(cmd_tables) / sizeof(cmd_tables[0]); i++)
-		for (c = cmd_tables[i]; c->name; c++) {
-			if (!c->group && !strcmp(c->name, w1)) {
-				*argc -= 1;
-				*argv += 1;
-				return c;
-			}
-			if (c->group && !strcmp(c->group, w1) && w2 &&
-			    !strcmp(c->name, w2)) {
-				*argc -= 2;
-				*argv += 2;
-				return c;
-			}
+	for_each_cmd(i, c) {
+		if (!c->group && !strcmp(c->name, w1)) {
+			*argc -= 1;
+			*argv += 1;
+			return c;
 		}
+		if (c->group && !strcmp(c->group, w1) && w2 &&
+		    !strcmp(c->name, w2)) {
+			*argc -= 2;
+			*argv += 2;
+			return c;
+		}
+	}
 	return NULL;
+}
+
+/* No such command; "vr" alone is a group, so name its subcommands. */
+static int unknown(int argc, char **argv)
+{
+	char subs[128] = "";
+	const struct vcmd *c;
+	size_t i, n;
+
+	for_each_cmd(i, c) {
+		n = strlen(subs);
+		if (c->group && !strcmp(c->group, argv[0]))
+			snprintf(subs + n, sizeof(subs) - n, "%s%s",
+				 n ? "|" : "", c->name);
+	}
+	if (argc == 1 && subs[0])
+		return usage_error("%s needs a subcommand (%s)", argv[0], subs);
+	return usage_error("unknown command '%s%s%s'", argv[0],
+			   argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
 }
 
 int main(int argc, char **argv)
 {
-	const struct vcmd *c;
-
 	argc--;
 	argv++;
 	while (argc && argv[0][0] == '-') {
@@ -104,9 +137,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "help"))
 		return help(stdout);
 
-	c = lookup(&argc, &argv);
-	if (!c)
-		return usage_error("unknown command '%s%s%s'", argv[0],
-				   argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
-	return c->run(argc, argv);
+	cur = lookup(&argc, &argv);
+	if (!cur)
+		return unknown(argc, argv);
+	return cur->run(argc, argv);
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vinectl: a thin libnl-3 wrapper. One socket, one request at a time;
- * kernel errors are reported with their extack message.
+ * kernel errors are reported with their extack message, also when they
+ * end a dump.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@ static void vnl_open(void)
 	sk = nl_socket_alloc();
 	if (!sk || genl_connect(sk))
 		exit(fail("cannot open a generic netlink socket"));
+	/* Size the receive buffer to each answer: dumps come in big chunks. */
+	nl_socket_enable_msg_peek(sk);
 	/* Ask for error messages (extack), without our request echoed back. */
 	setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
@@ -58,6 +61,48 @@ struct nl_msg *vnl_msg(uint8_t cmd, int flags)
 	return msg;
 }
 
+/* A request with a first attribute of 4 bytes: a VN id, a peer... */
+struct nl_msg *vnl_msg_u32(uint8_t cmd, int flags, int type, uint32_t val)
+{
+	struct nl_msg *msg = vnl_msg(cmd, flags);
+
+	vnl_put(msg, type, sizeof(val), &val);
+	return msg;
+}
+
+void vnl_put(struct nl_msg *msg, int type, size_t len, const void *data)
+{
+	if (nla_put(msg, type, (int)len, data) < 0)
+		exit(fail("request too large"));
+}
+
+/* Close it with nla_nest_end(). */
+struct nlattr *vnl_nest(struct nl_msg *msg, int type)
+{
+	struct nlattr *nest = nla_nest_start(msg, type | NLA_F_NESTED);
+
+	if (!nest)
+		exit(fail("request too large"));
+	return nest;
+}
+
+/* An unsigned attribute of any width; 0 when absent. */
+uint64_t vnl_uint(const struct nlattr *a)
+{
+	if (!a)
+		return 0;
+	switch (nla_len(a)) {
+	case 1:
+		return *(const uint8_t *)nla_data(a);
+	case 2:
+		return *(const uint16_t *)nla_data(a);
+	case 4:
+		return *(const uint32_t *)nla_data(a);
+	default:
+		return nla_get_u64((struct nlattr *)a);
+	}
+}
+
 struct vnl_req {
 	vnl_parse_fn parse;
 	void *arg;
@@ -81,9 +126,37 @@ static int vnl_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int vnl_finish(struct nl_msg *msg, void *arg)
+/* The extack message in the TLVs at @tlv, @len bytes, if any. */
+static void vnl_extack(struct vnl_req *r, void *tlv, int len)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+	if (len > 0 && !nla_parse(tb, NLMSGERR_ATTR_MAX, tlv, len, NULL) &&
+	    tb[NLMSGERR_ATTR_MSG])
+		snprintf(r->extack, sizeof(r->extack), "%s",
+			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+}
+
+static int vnl_ack(struct nl_msg *msg, void *arg)
 {
 	((struct vnl_req *)arg)->done = 1;
+	return NL_STOP;
+}
+
+/* The end of a dump: it carries an errno when the dump failed. */
+static int vnl_done(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct vnl_req *r = arg;
+	int *error = nlmsg_data(nlh);
+
+	r->done = 1;
+	if (nlmsg_datalen(nlh) < (int)sizeof(*error) || *error >= 0)
+		return NL_STOP;
+	r->error = *error;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		vnl_extack(r, error + 1,
+			   nlmsg_datalen(nlh) - (int)sizeof(*error));
 	return NL_STOP;
 }
 
@@ -91,10 +164,8 @@ static int vnl_finish(struct nl_msg *msg, void *arg)
 static int vnl_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)e - 1;
-	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	struct vnl_req *r = arg;
 	size_t off = sizeof(*e);
-	int len;
 
 	r->error = e->error;
 	r->done = 1;
@@ -102,13 +173,8 @@ static int vnl_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 		return NL_STOP;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	len = (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)off;
-	if (len <= 0 || nla_parse(tb, NLMSGERR_ATTR_MAX,
-				  (struct nlattr *)((char *)e + off), len, NULL))
-		return NL_STOP;
-	if (tb[NLMSGERR_ATTR_MSG])
-		snprintf(r->extack, sizeof(r->extack), "%s",
-			 nla_get_string(tb[NLMSGERR_ATTR_MSG]));
+	vnl_extack(r, (char *)e + off,
+		   (int)nlh->nlmsg_len - NLMSG_HDRLEN - (int)off);
 	return NL_STOP;
 }
 
@@ -126,9 +192,11 @@ static const char *vnl_strerror(int error)
 
 /*
  * Send @msg (freed here), hand every answer to @parse, wait for the ACK
- * or the end of the dump. Returns 0, or prints the error and returns 1.
+ * or the end of the dump. Returns 0, or prints the error (after "@what: "
+ * if given) and returns 1.
  */
-int vnl_transact(struct nl_msg *msg, vnl_parse_fn parse, void *arg)
+static int vnl_run(struct nl_msg *msg, vnl_parse_fn parse, void *arg,
+		   const char *what)
 {
 	struct vnl_req r = { .parse = parse, .arg = arg };
 	struct nl_cb *cb;
@@ -138,8 +206,8 @@ int vnl_transact(struct nl_msg *msg, vnl_parse_fn parse, void *arg)
 	if (!cb)
 		exit(fail("out of memory"));
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, vnl_valid, &r);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, vnl_finish, &r);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, vnl_finish, &r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, vnl_ack, &r);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, vnl_done, &r);
 	nl_cb_err(cb, NL_CB_CUSTOM, vnl_error, &r);
 
 	err = nl_send_auto(sk, msg);
@@ -148,14 +216,33 @@ int vnl_transact(struct nl_msg *msg, vnl_parse_fn parse, void *arg)
 		err = nl_recvmsgs(sk, cb);
 	nl_cb_put(cb);
 
-	if (r.error) {
-		if (r.extack[0])
-			return fail("%s", r.extack);
-		return fail("%s", vnl_strerror(r.error));
-	}
+	if (r.error)
+		return fail("%s%s%s", what ? what : "", what ? ": " : "",
+			    r.extack[0] ? r.extack : vnl_strerror(r.error));
 	if (err < 0)
 		return fail("netlink: %s", nl_geterror(err));
 	if (r.parse_error)
 		return fail("malformed answer from the kernel");
 	return 0;
+}
+
+int vnl_transact(struct nl_msg *msg, vnl_parse_fn parse, void *arg)
+{
+	return vnl_run(msg, parse, arg, NULL);
+}
+
+/* A change: no answer but the ACK; errors name @what if not NULL. */
+int vnl_change(struct nl_msg *msg, const char *what)
+{
+	return vnl_run(msg, NULL, NULL, what);
+}
+
+/* Dump a table, only VN @vnid's part of it if @vnid is not 0. */
+int vnl_dump(uint8_t cmd, uint32_t vnid, vnl_parse_fn parse, void *arg)
+{
+	struct nl_msg *msg = vnl_msg(cmd, NLM_F_DUMP);
+
+	if (vnid)
+		vnl_put(msg, VINE_A_VN_ID, sizeof(vnid), &vnid);
+	return vnl_transact(msg, parse, arg);
 }

@@ -6,12 +6,26 @@
 
 #include "vinectl.h"
 
+static const struct {
+	int attr;
+	const char *key;
+} counts[] = {
+	{ VINE_A_GENERATION, "generation" },
+	{ VINE_A_COUNT_VNS, "vns" },
+	{ VINE_A_COUNT_HOSTS, "hosts" },
+	{ VINE_A_COUNT_ROUTES, "routes" },
+	{ VINE_A_COUNT_PEERS, "peers" },
+};
+
 static int parse_status(struct nlattr **tb, void *arg)
 {
+	size_t i;
+
 	if (!tb[VINE_A_VERSION] || !tb[VINE_A_GENERATION])
 		return -1;
 	out_str("module", nla_get_string(tb[VINE_A_VERSION]));
-	out_u64("generation", nla_get_u32(tb[VINE_A_GENERATION]));
+	for (i = 0; i < ARRAY_SIZE(counts); i++)
+		out_u64(counts[i].key, vnl_uint(tb[counts[i].attr]));
 	return 0;
 }
 
@@ -21,31 +35,23 @@ static int get_status(void)
 			    NULL);
 }
 
+/* vinectl's own version is printed even if the module's is unknown. */
 static int cmd_version(int argc, char **argv)
 {
-	int err;
-
 	if (argc)
-		return usage_error("version takes no argument");
+		return usage();
+	out_partial = true;
 	out_begin(NULL);
 	out_str("vinectl", VINE_VERSION);
-	err = get_status();
-	out_end();
-	out_done();
-	return err;
+	return out_done(get_status());
 }
 
 static int cmd_status(int argc, char **argv)
 {
-	int err;
-
 	if (argc)
-		return usage_error("status takes no argument");
+		return usage();
 	out_begin(NULL);
-	err = get_status();
-	out_end();
-	out_done();
-	return err;
+	return out_done(get_status());
 }
 
 const struct vcmd status_cmds[] = {

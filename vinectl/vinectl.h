@@ -6,9 +6,13 @@
 #define VINECTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <netlink/genl/genl.h>
 #include <linux/vine.h>
+
+#define EXIT_USAGE	2	/* exit status of a command-line mistake */
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* A command: its word(s) on the command line and its handler. */
 struct vcmd {
@@ -22,23 +26,78 @@ struct vcmd {
 typedef int (*vnl_parse_fn)(struct nlattr **tb, void *arg);
 
 struct nl_msg *vnl_msg(uint8_t cmd, int flags);
+struct nl_msg *vnl_msg_u32(uint8_t cmd, int flags, int type, uint32_t val);
+void vnl_put(struct nl_msg *msg, int type, size_t len, const void *data);
+struct nlattr *vnl_nest(struct nl_msg *msg, int type);
 int vnl_transact(struct nl_msg *msg, vnl_parse_fn parse, void *arg);
-int vnl_family_version(void);
+int vnl_change(struct nl_msg *msg, const char *what);
+int vnl_dump(uint8_t cmd, uint32_t vnid, vnl_parse_fn parse, void *arg);
+uint64_t vnl_uint(const struct nlattr *a);
 
-/* out.c: every read command prints through these, human or JSON (-j). */
+/*
+ * out.c: every read command prints through these, human or JSON (-j).
+ * After an error (fail(), usage_error()) they print nothing more.
+ */
 extern bool out_json;
+extern bool out_partial;	/* on error, print what was built so far */
 void out_begin(const char *key);	/* an object; key NULL inside arrays */
 void out_end(void);
 void out_begin_list(const char *key);
+void out_begin_table(const char *key);	/* a list of flat objects */
 void out_end_list(void);
 void out_str(const char *key, const char *val);
 void out_u64(const char *key, uint64_t val);
-void out_done(void);
+void out_bool(const char *key, bool val);
+int out_done(int err);
+void out_abort(void);
+
+/* parse.c: command-line values; false after printing a usage error. */
+struct vword {
+	const char *name;
+	int val;
+};
+
+#define ADDR_STRLEN	16	/* "255.255.255.255" */
+#define PREFIX_STRLEN	19	/* "255.255.255.255/32" */
+
+bool parse_vnid(const char *s, uint32_t *vnid);
+bool parse_addr(const char *s, uint32_t *addr);	/* network order */
+bool parse_prefix(const char *s, uint32_t *addr, uint8_t *len);
+bool parse_port(const char *s, uint16_t *port);
+bool parse_vr_id(const char *s, uint32_t *id);
+bool parse_word(const char *what, const struct vword *words, const char *s,
+		uint8_t *val);
+int next_kw(int *argc, char ***argv, const char *const *kws,
+	    unsigned int *seen, const char **val);
+const char *word_name(const struct vword *words, uint64_t val);
+char *addr_str(char *buf, uint32_t addr);
+char *prefix_str(char *buf, uint32_t addr, uint8_t len);
+
+/* vn.c */
+struct vn_info {
+	uint32_t id;
+	uint32_t hosts;
+	uint32_t routes;
+	char name[VINE_VN_NAME_LEN];
+	uint64_t stats[VINE_STATS_A_MAX + 1];
+};
+
+int vn_collect(struct vn_info **vns, size_t *n);
+int vn_print(const struct vn_info *v);
+
+/* vr.c, route.c, stats.c: parts of `vinectl show` */
+int vr_print(const char *key);
+int route_table(const char *key, uint32_t vnid, bool show_vn);
+int stats_print(const char *key, const struct vn_info *vns, size_t n);
+void stats_parse(struct nlattr *nest, uint64_t *c);
+void out_counters(const uint64_t *c, bool drops);
 
 /* main.c */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usage(void);
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-extern const struct vcmd status_cmds[];
+extern const struct vcmd status_cmds[], vr_cmds[], vn_cmds[], route_cmds[],
+	key_cmds[], stats_cmds[];
 
 #endif

@@ -3,24 +3,161 @@
  * ViNe: virtual networks across sites, routed by ViNe routers (VRs).
  *
  * This header is the contract between the vine kernel module and its
- * userspace tools: the generic netlink API. Documentation/netlink.rst
- * describes every command and attribute.
+ * userspace tools: the generic netlink API (Documentation/netlink.rst)
+ * and the wire header (Documentation/wire-format.rst).
  */
 #ifndef _UAPI_LINUX_VINE_H
 #define _UAPI_LINUX_VINE_H
+
+#include <linux/types.h>
 
 #define VINE_GENL_NAME		"vine"
 #define VINE_GENL_VERSION	1
 #define VINE_MCGRP_EVENTS	"events"
 
+#define VINE_DEFAULT_PORT	2247
+#define VINE_KEY_LEN		32	/* bytes of a pairwise VR key */
+#define VINE_MAC_LEN		16	/* bytes of MAC on the wire */
+#define VINE_VN_NAME_LEN	32	/* with the terminating NUL */
+#define VINE_MAX_SPACES		16	/* prefixes in a VR's ViNe space */
+
+/*
+ * The ViNe header, after the outer IPv4 and UDP headers; the host's IPv4
+ * packet follows it. All fields are big endian. 44 bytes.
+ */
+struct vinehdr {
+	__u8	version;	/* VINE_WIRE_VERSION */
+	__u8	type;		/* enum vine_pkt_type */
+	__u8	flags;		/* VINE_F_* */
+	__u8	reserved;	/* zero on send, ignored on receive */
+	__be16	size;		/* this header and the packet after it */
+	__be16	reserved2;	/* zero on send, ignored on receive */
+	__be64	counter;	/* per sending VR and peer, grows, never reused */
+	__be32	vnid;		/* the virtual network */
+	__be32	src_vr;		/* sending VR's id */
+	__be32	dst_vr;		/* receiving VR's id */
+	__u8	mac[VINE_MAC_LEN]; /* HMAC-SHA-256/128, see wire-format.rst */
+} __attribute__((packed));
+
+#define VINE_WIRE_VERSION	1
+
+enum vine_pkt_type {
+	VINE_PKT_FORWARD,	/* unpack and deliver to the destination host */
+	VINE_PKT_QUEUE,		/* queue for a limited VR */
+	VINE_PKT_GET,		/* a limited VR asks for its queued packets */
+	VINE_PKT_NULL,		/* keepalive */
+};
+
+#define VINE_F_MAC		0x01	/* mac[] holds a MAC */
+
+enum vine_mac_mode {
+	VINE_MAC_HMAC_SHA256,	/* HMAC-SHA-256 truncated to 128 bits */
+	VINE_MAC_NONE,		/* no MAC: trusted links only */
+
+	__VINE_MAC_MAX
+};
+
+enum vine_proto {
+	VINE_PROTO_UDP = 1,
+	VINE_PROTO_TCP = 2,
+};
+
+enum vine_route_type {
+	VINE_ROUTE_DISABLED,
+	VINE_ROUTE_REGULAR,
+	VINE_ROUTE_QUEUE,
+};
+
+/**
+ * enum vine_drop - why a VR dropped a packet (counted per reason)
+ * @VINE_DROP_NOT_IN_LNDT: intercepted packet whose source is no local host
+ * @VINE_DROP_NO_ROUTE: no GNDT route for the destination in the source's VN
+ * @VINE_DROP_ROUTE_DISABLED: the matching route is of type disabled
+ * @VINE_DROP_LOOP: the route leads back to this VR
+ * @VINE_DROP_NO_KEY: no key for the destination VR (MAC mode hmac)
+ * @VINE_DROP_TOO_BIG: packet too big for the path after encapsulation
+ * @VINE_DROP_TTL: TTL expired at the VR
+ * @VINE_DROP_TX_ERROR: no route to the destination VR, or no memory
+ * @VINE_DROP_MALFORMED: truncated or inconsistent ViNe packet
+ * @VINE_DROP_BAD_VERSION: unknown wire version or packet type
+ * @VINE_DROP_NOT_FOR_US: destination VR id is not this VR's
+ * @VINE_DROP_UNKNOWN_PEER: the sending VR has no key here
+ * @VINE_DROP_BAD_MAC: MAC missing or wrong
+ * @VINE_DROP_REPLAY: counter already seen or too old
+ * @VINE_DROP_WRONG_VN: destination host is not in the packet's VN here
+ * @VINE_DROP_DELIVERY: no route to the destination host on the LAN
+ */
+enum vine_drop {
+	VINE_DROP_UNSPEC,
+	VINE_DROP_NOT_IN_LNDT,
+	VINE_DROP_NO_ROUTE,
+	VINE_DROP_ROUTE_DISABLED,
+	VINE_DROP_LOOP,
+	VINE_DROP_NO_KEY,
+	VINE_DROP_TOO_BIG,
+	VINE_DROP_TTL,
+	VINE_DROP_TX_ERROR,
+	VINE_DROP_MALFORMED,
+	VINE_DROP_BAD_VERSION,
+	VINE_DROP_NOT_FOR_US,
+	VINE_DROP_UNKNOWN_PEER,
+	VINE_DROP_BAD_MAC,
+	VINE_DROP_REPLAY,
+	VINE_DROP_WRONG_VN,
+	VINE_DROP_DELIVERY,
+
+	__VINE_DROP_MAX
+};
+
+#define VINE_DROP_MAX (__VINE_DROP_MAX - 1)
+
 /**
  * enum vine_cmd - generic netlink commands of the "vine" family
- * @VINE_CMD_GET_STATUS: report module version and this namespace's VR
- *	state (a doit; the answer carries the VINE_A_STATUS_* attributes)
+ *
+ * All act on the caller's network namespace (one VR) and need
+ * CAP_NET_ADMIN over it. Changes bump VINE_A_GENERATION and are sent to
+ * the "events" group with the same command and attributes.
+ *
+ * @VINE_CMD_GET_STATUS: versions, generation, table sizes
+ * @VINE_CMD_GET_VR: VR parameters
+ * @VINE_CMD_SET_VR: change VR parameters (any subset): VINE_A_VR_ID,
+ *	VINE_A_PORT, VINE_A_SPACES, VINE_A_MAC_MODE
+ * @VINE_CMD_NEW_VN: VINE_A_VN_ID, optional VINE_A_VN_NAME
+ * @VINE_CMD_DEL_VN: VINE_A_VN_ID; removes its hosts and routes too
+ * @VINE_CMD_GET_VN: doit with VINE_A_VN_ID, or dump of all VNs
+ * @VINE_CMD_NEW_HOST: VINE_A_VN_ID, VINE_A_ADDR: the host joins the VN
+ * @VINE_CMD_DEL_HOST: VINE_A_VN_ID, VINE_A_ADDR: the host leaves
+ * @VINE_CMD_GET_HOST: dump of the LNDT, optionally only VINE_A_VN_ID
+ * @VINE_CMD_NEW_ROUTE: VINE_A_VN_ID, VINE_A_ADDR, VINE_A_PREFIX_LEN,
+ *	VINE_A_VIA, optional VINE_A_PORT, VINE_A_PROTO, VINE_A_ROUTE_TYPE;
+ *	with VINE_A_REPLACE an existing route is replaced in place, else
+ *	an existing route is an error. (The family validates strictly:
+ *	legacy NLM_F_CREATE/EXCL/REPLACE flags are refused.)
+ * @VINE_CMD_DEL_ROUTE: VINE_A_VN_ID, VINE_A_ADDR, VINE_A_PREFIX_LEN
+ * @VINE_CMD_GET_ROUTE: dump of the GNDTs, optionally only VINE_A_VN_ID
+ * @VINE_CMD_SET_KEY: VINE_A_PEER, VINE_A_KEY
+ * @VINE_CMD_DEL_KEY: VINE_A_PEER
+ * @VINE_CMD_GET_PEER: dump of peer VRs: id, key present, counters
+ * @VINE_CMD_GET_STATS: VR counters and drops by reason
  */
 enum vine_cmd {
 	VINE_CMD_UNSPEC,
 	VINE_CMD_GET_STATUS,
+	VINE_CMD_GET_VR,
+	VINE_CMD_SET_VR,
+	VINE_CMD_NEW_VN,
+	VINE_CMD_DEL_VN,
+	VINE_CMD_GET_VN,
+	VINE_CMD_NEW_HOST,
+	VINE_CMD_DEL_HOST,
+	VINE_CMD_GET_HOST,
+	VINE_CMD_NEW_ROUTE,
+	VINE_CMD_DEL_ROUTE,
+	VINE_CMD_GET_ROUTE,
+	VINE_CMD_SET_KEY,
+	VINE_CMD_DEL_KEY,
+	VINE_CMD_GET_PEER,
+	VINE_CMD_GET_STATS,
 
 	__VINE_CMD_MAX
 };
@@ -30,17 +167,90 @@ enum vine_cmd {
 /**
  * enum vine_attr - top-level attributes
  * @VINE_A_VERSION: string, the module's version (answers only)
- * @VINE_A_GENERATION: u32, this namespace's configuration generation; it
- *	grows by one on every successful table change (answers only)
+ * @VINE_A_GENERATION: u32, configuration generation (answers only)
+ * @VINE_A_PAD: padding for 64-bit attributes
+ * @VINE_A_VR_ID: u32, this VR's id (default: 0 until set; a VR sends
+ *	nothing until it has an id)
+ * @VINE_A_PORT: u16, UDP port (VR: listen port; route: the peer's port)
+ * @VINE_A_SPACES: nested array of nested VINE_PREFIX_A_*: the ViNe
+ *	space this VR intercepts (at most VINE_MAX_SPACES)
+ * @VINE_A_MAC_MODE: u8, enum vine_mac_mode
+ * @VINE_A_VN_ID: u32, a VN id (1 to 2^32-1)
+ * @VINE_A_VN_NAME: string, at most VINE_VN_NAME_LEN - 1 bytes
+ * @VINE_A_ADDR: be32, an IPv4 address (host) or prefix (route)
+ * @VINE_A_PREFIX_LEN: u8, 0 to 32
+ * @VINE_A_VIA: be32, the destination VR's address
+ * @VINE_A_PROTO: u8, enum vine_proto
+ * @VINE_A_ROUTE_TYPE: u8, enum vine_route_type
+ * @VINE_A_PEER: be32, a peer VR's id
+ * @VINE_A_KEY: binary, VINE_KEY_LEN bytes (never sent back)
+ * @VINE_A_HAS_KEY: flag, the peer has a key (answers only)
+ * @VINE_A_STATS: nested VINE_STATS_A_* (answers only)
+ * @VINE_A_DROPS: nested, u64 per enum vine_drop reason (answers only)
+ * @VINE_A_COUNT_VNS: u32 (answers only)
+ * @VINE_A_COUNT_HOSTS: u32 (answers only)
+ * @VINE_A_COUNT_ROUTES: u32 (answers only)
+ * @VINE_A_COUNT_PEERS: u32 (answers only)
+ * @VINE_A_OVERHEAD: u32, bytes added by encapsulation (answers only)
+ * @VINE_A_REPLACE: flag, NEW_ROUTE may replace an existing route
  */
 enum vine_attr {
 	VINE_A_UNSPEC,
 	VINE_A_VERSION,
 	VINE_A_GENERATION,
+	VINE_A_PAD,
+	VINE_A_VR_ID,
+	VINE_A_PORT,
+	VINE_A_SPACES,
+	VINE_A_MAC_MODE,
+	VINE_A_VN_ID,
+	VINE_A_VN_NAME,
+	VINE_A_ADDR,
+	VINE_A_PREFIX_LEN,
+	VINE_A_VIA,
+	VINE_A_PROTO,
+	VINE_A_ROUTE_TYPE,
+	VINE_A_PEER,
+	VINE_A_KEY,
+	VINE_A_HAS_KEY,
+	VINE_A_STATS,
+	VINE_A_DROPS,
+	VINE_A_COUNT_VNS,
+	VINE_A_COUNT_HOSTS,
+	VINE_A_COUNT_ROUTES,
+	VINE_A_COUNT_PEERS,
+	VINE_A_OVERHEAD,
+	VINE_A_REPLACE,
 
 	__VINE_A_MAX
 };
 
 #define VINE_A_MAX (__VINE_A_MAX - 1)
+
+/* One prefix of VINE_A_SPACES. */
+enum vine_prefix_attr {
+	VINE_PREFIX_A_UNSPEC,
+	VINE_PREFIX_A_ADDR,	/* be32 */
+	VINE_PREFIX_A_LEN,	/* u8, 0 to 32 */
+
+	__VINE_PREFIX_A_MAX
+};
+
+#define VINE_PREFIX_A_MAX (__VINE_PREFIX_A_MAX - 1)
+
+/* Counters in VINE_A_STATS: u64 each, of a VR, a VN or a peer. */
+enum vine_stats_attr {
+	VINE_STATS_A_UNSPEC,
+	VINE_STATS_A_PAD,
+	VINE_STATS_A_TX_PACKETS,	/* encapsulated and sent */
+	VINE_STATS_A_TX_BYTES,		/* inner bytes sent */
+	VINE_STATS_A_RX_PACKETS,	/* verified and delivered */
+	VINE_STATS_A_RX_BYTES,		/* inner bytes delivered */
+	VINE_STATS_A_DROPS,		/* all drops */
+
+	__VINE_STATS_A_MAX
+};
+
+#define VINE_STATS_A_MAX (__VINE_STATS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_VINE_H */

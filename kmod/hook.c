@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ViNe router: intercept host packets bound for the ViNe space.
+ *
+ * A netfilter hook at PRE_ROUTING, registered only in namespaces whose VR
+ * is configured. Packets whose destination is outside the VR's ViNe
+ * space pass after one check. Packets for the VR's own addresses pass
+ * too. The rest came from a host on our LAN to be routed through ViNe:
+ *
+ *   source not in the LNDT                    drop (not_in_lndt)
+ *   destination a local host of the same VN   pass: plain routing
+ *   destination a local host of another VN    drop (wrong_vn)
+ *   no GNDT route in the source's VN          drop (no_route)
+ *   route disabled, or back to this VR        drop (route_disabled, loop)
+ *   TTL expires                               drop (ttl)
+ *   otherwise                                 encapsulate and send
+ */
+#include <linux/inetdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <net/ip.h>
+
+#include "vine.h"
+
+static bool vine_in_space(const struct vine_cfg *cfg, __be32 addr)
+{
+	int i;
+
+	for (i = 0; i < cfg->nspaces; i++)
+		if ((addr & cfg->spaces[i].mask) == cfg->spaces[i].addr)
+			return true;
+	return false;
+}
+
+/*
+ * The verdict on a host packet bound for the ViNe space: NF_STOLEN when
+ * sent, NF_ACCEPT for a local host of the same VN, else NF_DROP with
+ * *reason.
+ */
+static unsigned int vine_route_packet(struct vine_net *vn,
+				      const struct vine_cfg *cfg,
+				      struct sk_buff *skb, struct vine_vn **vp,
+				      enum vine_drop *reason)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct vine_route *r;
+	struct vine_vn *v;
+	void *src, *dst;
+
+	src = xa_load(&vn->lndt, ntohl(iph->saddr));
+	dst = xa_load(&vn->lndt, ntohl(iph->daddr));
+	if (!src) {
+		*reason = VINE_DROP_NOT_IN_LNDT;
+		return NF_DROP;
+	}
+	if (dst) {
+		*reason = VINE_DROP_WRONG_VN;
+		return dst == src ? NF_ACCEPT : NF_DROP;
+	}
+
+	v = xa_load(&vn->vns, xa_to_value(src));
+	*vp = v;
+	r = v ? vine_gndt_lookup(v, iph->daddr) : NULL;
+	if (!r)
+		*reason = VINE_DROP_NO_ROUTE;
+	else if (r->type == VINE_ROUTE_DISABLED)
+		*reason = VINE_DROP_ROUTE_DISABLED;
+	else if (r->peer->id == cfg->id)
+		*reason = VINE_DROP_LOOP;
+	else if (iph->ttl <= 1)
+		*reason = VINE_DROP_TTL;
+	else
+		*reason = VINE_DROP_UNSPEC;
+	if (*reason != VINE_DROP_UNSPEC)
+		return NF_DROP;
+
+	vine_xmit(vn, cfg, v, r, skb);
+	return NF_STOLEN;
+}
+
+static unsigned int vine_nf_prerouting(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
+{
+	struct vine_net *vn = priv;
+	const struct vine_cfg *cfg = rcu_dereference(vn->cfg);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct vine_vn *v = NULL;
+	enum vine_drop reason;
+	unsigned int verdict;
+
+	if (!cfg || !vine_in_space(cfg, iph->daddr))
+		return NF_ACCEPT;
+	if (skb->pkt_type != PACKET_HOST ||
+	    __ip_dev_find(state->net, iph->daddr, false))
+		return NF_ACCEPT;
+
+	verdict = vine_route_packet(vn, cfg, skb, &v, &reason);
+	if (verdict == NF_DROP)
+		vine_drop(vn, v, NULL, reason);
+	return verdict;
+}
+
+int vine_hook_register(struct vine_net *vn)
+{
+	int err;
+
+	if (vn->hooked)
+		return 0;
+	vn->nf_ops = (struct nf_hook_ops) {
+		.hook = vine_nf_prerouting,
+		.priv = vn,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		/* After defragmentation and conntrack, before NAT. */
+		.priority = NF_IP_PRI_MANGLE + 1,
+	};
+	err = nf_register_net_hook(vn->net, &vn->nf_ops);
+	if (!err)
+		vn->hooked = true;
+	return err;
+}
+
+void vine_hook_unregister(struct vine_net *vn)
+{
+	if (!vn->hooked)
+		return;
+	nf_unregister_net_hook(vn->net, &vn->nf_ops);
+	vn->hooked = false;
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ViNe router: message authentication and replay protection.
+ *
+ * MAC = HMAC-SHA-256(key, ViNe header with mac[] zeroed || packet),
+ * truncated to 128 bits; compared in constant time by the caller.
+ * Documentation/wire-format.rst has test vectors.
+ */
+#include <crypto/hash.h>
+#include <crypto/sha2.h>
+#include <linux/skbuff.h>
+
+#include "vine.h"
+
+struct vine_key *vine_key_alloc(const u8 *raw)
+{
+	struct vine_key *key;
+	int err;
+
+	key = kzalloc(sizeof(*key), GFP_KERNEL);
+	if (!key)
+		return ERR_PTR(-ENOMEM);
+	key->tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
+	if (IS_ERR(key->tfm)) {
+		err = PTR_ERR(key->tfm);
+		goto err_free;
+	}
+	err = crypto_shash_setkey(key->tfm, raw, VINE_KEY_LEN);
+	if (err)
+		goto err_tfm;
+	return key;
+
+err_tfm:
+	crypto_free_shash(key->tfm);
+err_free:
+	kfree(key);
+	return ERR_PTR(err);
+}
+
+static void vine_key_free_work(struct work_struct *work)
+{
+	struct vine_key *key = container_of(to_rcu_work(work),
+					    struct vine_key, rwork);
+
+	crypto_free_shash(key->tfm);
+	kfree(key);
+}
+
+/* Free after every reader that might hold @key is gone. */
+void vine_key_free(struct vine_key *key)
+{
+	INIT_RCU_WORK(&key->rwork, vine_key_free_work);
+	queue_rcu_work(vine_wq, &key->rwork);
+}
+
+/* Feed @len bytes of @skb from @off to the hash, fragments included. */
+static int vine_mac_skb(struct shash_desc *desc, struct sk_buff *skb,
+			unsigned int off, unsigned int len)
+{
+	struct skb_seq_state st;
+	unsigned int n, done = 0;
+	const u8 *data;
+	int err = 0;
+
+	skb_prepare_seq_read(skb, off, off + len, &st);
+	while ((n = skb_seq_read(done, &data, &st)) != 0) {
+		err = crypto_shash_update(desc, data, n);
+		if (err)
+			break;
+		done += n;
+	}
+	skb_abort_seq_read(&st);
+	return err;
+}
+
+/*
+ * The MAC of the ViNe packet starting at @hdr_off in @skb: the header with
+ * its mac[] taken as zero, then everything after the header.
+ */
+int vine_mac(const struct vine_key *key, struct sk_buff *skb,
+	     unsigned int hdr_off, u8 *mac)
+{
+	static const u8 zero[VINE_MAC_LEN];
+	const unsigned int mac_off = offsetof(struct vinehdr, mac);
+	SHASH_DESC_ON_STACK(desc, key->tfm);
+	u8 digest[SHA256_DIGEST_SIZE];
+	int err;
+
+	desc->tfm = key->tfm;
+	err = crypto_shash_init(desc) ?:
+	      crypto_shash_update(desc, skb->data + hdr_off, mac_off) ?:
+	      crypto_shash_update(desc, zero, VINE_MAC_LEN) ?:
+	      vine_mac_skb(desc, skb, hdr_off + sizeof(struct vinehdr),
+			   skb->len - hdr_off - sizeof(struct vinehdr)) ?:
+	      crypto_shash_final(desc, digest);
+	shash_desc_zero(desc);
+	if (!err)
+		memcpy(mac, digest, VINE_MAC_LEN);
+	memzero_explicit(digest, sizeof(digest));
+	return err;
+}
+
+/*
+ * True the first time @counter is seen within the window; false for a
+ * repeat or a counter older than the window. Call only for packets whose
+ * MAC was verified.
+ */
+bool vine_replay_check(struct vine_replay *r, u64 counter)
+{
+	unsigned long index, index_top, i, n;
+	bool fresh = false;
+
+	spin_lock_bh(&r->lock);
+	if (counter > U64_MAX - VINE_REPLAY_WINDOW ||
+	    counter + VINE_REPLAY_WINDOW <= r->top)
+		goto out;
+	index = counter / BITS_PER_LONG;
+	if (counter > r->top) {
+		index_top = r->top / BITS_PER_LONG;
+		n = min_t(u64, index - index_top, VINE_REPLAY_LONGS);
+		for (i = 1; i <= n; i++)
+			r->bitmap[(i + index_top) % VINE_REPLAY_LONGS] = 0;
+		r->top = counter;
+	}
+	fresh = !test_and_set_bit(counter % BITS_PER_LONG,
+				  &r->bitmap[index % VINE_REPLAY_LONGS]);
+out:
+	spin_unlock_bh(&r->lock);
+	return fresh;
+}
+
+void vine_replay_reset(struct vine_replay *r)
+{
+	spin_lock_bh(&r->lock);
+	r->top = 0;
+	memset(r->bitmap, 0, sizeof(r->bitmap));
+	spin_unlock_bh(&r->lock);
+}

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ViNe router: netlink commands on the tables (VNs, LNDT, GNDTs, keys).
+ *
+ * Changes run under vn->lock (see vine_nl_change()). Dumps run under RCU
+ * and resume from the next index, so very large tables dump in pieces.
+ */
+#include "netlink.h"
+
+static struct vine_vn *vine_nl_vn(struct vine_net *vn, struct genl_info *info)
+{
+	struct vine_vn *v;
+
+	if (VINE_REQUIRE(info, VINE_A_VN_ID, "VN id"))
+		return NULL;
+	v = xa_load(&vn->vns, nla_get_u32(info->attrs[VINE_A_VN_ID]));
+	if (!v)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VINE_A_VN_ID],
+				    "no such VN");
+	return v;
+}
+
+int vine_nl_new_vn(struct vine_net *vn, struct genl_info *info)
+{
+	struct vine_vn *v;
+	u32 id;
+
+	if (VINE_REQUIRE(info, VINE_A_VN_ID, "VN id"))
+		return -EINVAL;
+	id = nla_get_u32(info->attrs[VINE_A_VN_ID]);
+	if (xa_load(&vn->vns, id)) {
+		NL_SET_ERR_MSG(info->extack, "VN exists");
+		return -EEXIST;
+	}
+	v = vine_vn_create(vn, id, info->attrs[VINE_A_VN_NAME] ?
+			   nla_data(info->attrs[VINE_A_VN_NAME]) : NULL);
+	return PTR_ERR_OR_ZERO(v);
+}
+
+int vine_nl_del_vn(struct vine_net *vn, struct genl_info *info)
+{
+	struct vine_vn *v = vine_nl_vn(vn, info);
+
+	if (!v)
+		return -ENOENT;
+	vine_vn_destroy(vn, v);
+	return 0;
+}
+
+/* A host or route address attribute, @what naming it in messages. */
+static int vine_nl_addr(struct genl_info *info, __be32 *addr)
+{
+	if (VINE_REQUIRE(info, VINE_A_ADDR, "address"))
+		return -EINVAL;
+	*addr = nla_get_in_addr(info->attrs[VINE_A_ADDR]);
+	return 0;
+}
+
+static int vine_nl_host(struct vine_net *vn, struct genl_info *info,
+			bool add)
+{
+	struct vine_vn *v = vine_nl_vn(vn, info);
+	__be32 addr;
+
+	if (!v)
+		return -ENOENT;
+	if (vine_nl_addr(info, &addr))
+		return -EINVAL;
+	if (!add)
+		return vine_host_del(vn, v, addr, info->extack);
+	if (ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
+	    ipv4_is_lbcast(addr) || ipv4_is_loopback(addr)) {
+		NL_SET_ERR_MSG(info->extack, "not a unicast host address");
+		return -EINVAL;
+	}
+	return vine_host_add(vn, v, addr, info->extack);
+}
+
+int vine_nl_new_host(struct vine_net *vn, struct genl_info *info)
+{
+	return vine_nl_host(vn, info, true);
+}
+
+int vine_nl_del_host(struct vine_net *vn, struct genl_info *info)
+{
+	return vine_nl_host(vn, info, false);
+}
+
+/* The VN, prefix and length of a route request. */
+static struct vine_vn *vine_nl_prefix(struct vine_net *vn,
+				      struct genl_info *info,
+				      __be32 *prefix, u8 *plen)
+{
+	struct vine_vn *v = vine_nl_vn(vn, info);
+
+	if (!v || vine_nl_addr(info, prefix) ||
+	    VINE_REQUIRE(info, VINE_A_PREFIX_LEN, "prefix length"))
+		return NULL;
+	*plen = nla_get_u8(info->attrs[VINE_A_PREFIX_LEN]);
+	if (*prefix & ~inet_make_mask(*plen)) {
+		NL_SET_ERR_MSG(info->extack, "prefix has host bits set");
+		return NULL;
+	}
+	return v;
+}
+
+int vine_nl_new_route(struct vine_net *vn, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct vine_route tmpl = {
+		.port = htons(VINE_DEFAULT_PORT),
+		.proto = VINE_PROTO_UDP,
+		.type = VINE_ROUTE_REGULAR,
+	};
+	struct vine_vn *v;
+	__be32 prefix;
+	u8 plen;
+
+	v = vine_nl_prefix(vn, info, &prefix, &plen);
+	if (!v || VINE_REQUIRE(info, VINE_A_VIA, "destination VR address"))
+		return -EINVAL;
+	tmpl.via = nla_get_in_addr(attrs[VINE_A_VIA]);
+	if (ipv4_is_zeronet(tmpl.via) || ipv4_is_multicast(tmpl.via) ||
+	    ipv4_is_lbcast(tmpl.via)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VINE_A_VIA],
+				    "destination VR is not a unicast address");
+		return -EINVAL;
+	}
+	if (attrs[VINE_A_PORT])
+		tmpl.port = htons(nla_get_u16(attrs[VINE_A_PORT]));
+	if (attrs[VINE_A_PROTO])
+		tmpl.proto = nla_get_u8(attrs[VINE_A_PROTO]);
+	if (attrs[VINE_A_ROUTE_TYPE])
+		tmpl.type = nla_get_u8(attrs[VINE_A_ROUTE_TYPE]);
+	if (tmpl.proto != VINE_PROTO_UDP) {
+		NL_SET_ERR_MSG(info->extack, "proto tcp is not supported yet");
+		return -EOPNOTSUPP;
+	}
+	if (tmpl.type == VINE_ROUTE_QUEUE) {
+		NL_SET_ERR_MSG(info->extack, "type queue is not supported yet");
+		return -EOPNOTSUPP;
+	}
+	return vine_route_set(vn, v, prefix, plen, &tmpl,
+			      nla_get_flag(attrs[VINE_A_REPLACE]),
+			      info->extack);
+}
+
+int vine_nl_del_route(struct vine_net *vn, struct genl_info *info)
+{
+	struct vine_vn *v;
+	__be32 prefix;
+	u8 plen;
+
+	v = vine_nl_prefix(vn, info, &prefix, &plen);
+	if (!v)
+		return -EINVAL;
+	return vine_route_del(vn, v, prefix, plen, info->extack);
+}
+
+int vine_nl_set_key(struct vine_net *vn, struct genl_info *info)
+{
+	if (VINE_REQUIRE(info, VINE_A_PEER, "peer VR") ||
+	    VINE_REQUIRE(info, VINE_A_KEY, "key"))
+		return -EINVAL;
+	return vine_key_set(vn, ntohl(nla_get_in_addr(info->attrs[VINE_A_PEER])),
+			    nla_data(info->attrs[VINE_A_KEY]), info->extack);
+}
+
+int vine_nl_del_key(struct vine_net *vn, struct genl_info *info)
+{
+	if (VINE_REQUIRE(info, VINE_A_PEER, "peer VR"))
+		return -EINVAL;
+	return vine_key_del(vn, ntohl(nla_get_in_addr(info->attrs[VINE_A_PEER])),
+			    info->extack);
+}
+
+/* Dumps: one message per entry. */
+
+static void *vine_dump_put(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
+	void *hdr;
+
+	/* Flag the dump as inconsistent if the tables changed under it. */
+	cb->seq = READ_ONCE(vn->generation) + 1;
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &vine_genl_family, NLM_F_MULTI,
+			  ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd);
+	if (hdr)
+		nl_dump_check_consistent(cb, genlmsg_nlhdr(hdr));
+	return hdr;
+}
+
+static int vine_fill_vn(struct sk_buff *msg, const struct vine_vn *v)
+{
+	if (nla_put_u32(msg, VINE_A_VN_ID, v->id) ||
+	    nla_put_string(msg, VINE_A_VN_NAME, v->name) ||
+	    nla_put_u32(msg, VINE_A_COUNT_HOSTS, READ_ONCE(v->nhosts)) ||
+	    nla_put_u32(msg, VINE_A_COUNT_ROUTES, READ_ONCE(v->nroutes)))
+		return -EMSGSIZE;
+	return vine_stats_put(msg, VINE_A_STATS, v->stats);
+}
+
+int vine_nl_get_vn(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vine_net *vn = vine_pernet(genl_info_net(info));
+	struct sk_buff *msg;
+	struct vine_vn *v;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&vn->lock);
+	v = vine_nl_vn(vn, info);
+	hdr = genlmsg_put_reply(msg, info, &vine_genl_family, 0,
+				VINE_CMD_GET_VN);
+	err = !v ? -ENOENT : !hdr ? -EMSGSIZE : vine_fill_vn(msg, v);
+	mutex_unlock(&vn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Fill one message per entry of @xa from index cb->args[@slot] on; @fill
+ * returns 1 to skip an entry. Returns 0 at the end of @xa, or -EMSGSIZE
+ * when @skb is full: the next call resumes at the entry not sent.
+ */
+static int vine_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
+			struct xarray *xa, int slot,
+			int (*fill)(struct sk_buff *skb, unsigned long idx,
+				    void *entry, const void *arg),
+			const void *arg)
+{
+	unsigned long idx;
+	void *entry, *hdr;
+	int err;
+
+	xa_for_each_start(xa, idx, entry, cb->args[slot]) {
+		hdr = vine_dump_put(skb, cb);
+		if (!hdr)
+			return -EMSGSIZE;
+		err = fill(skb, idx, entry, arg);
+		if (err < 0) {
+			genlmsg_cancel(skb, hdr);
+			return err;
+		}
+		if (err)
+			genlmsg_cancel(skb, hdr);
+		else
+			genlmsg_end(skb, hdr);
+		cb->args[slot] = idx + 1;
+	}
+	return 0;
+}
+
+static int vine_fill_vn_entry(struct sk_buff *skb, unsigned long idx,
+			      void *entry, const void *arg)
+{
+	return vine_fill_vn(skb, entry);
+}
+
+int vine_nl_dump_vn(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
+
+	rcu_read_lock();
+	vine_dump_xa(skb, cb, &vn->vns, 0, vine_fill_vn_entry, NULL);
+	rcu_read_unlock();
+	return skb->len;
+}
+
+/* The VN id a dump is restricted to, or 0 for all. */
+static u32 vine_dump_vnid(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = vine_dump_attrs(cb);
+
+	return attrs[VINE_A_VN_ID] ? nla_get_u32(attrs[VINE_A_VN_ID]) : 0;
+}
+
+static int vine_fill_host(struct sk_buff *skb, unsigned long idx,
+			  void *entry, const void *arg)
+{
+	u32 only = *(const u32 *)arg;
+
+	if (only && xa_to_value(entry) != only)
+		return 1;
+	if (nla_put_u32(skb, VINE_A_VN_ID, xa_to_value(entry)) ||
+	    nla_put_in_addr(skb, VINE_A_ADDR, htonl(idx)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int vine_nl_dump_host(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
+	u32 only = vine_dump_vnid(cb);
+
+	rcu_read_lock();
+	vine_dump_xa(skb, cb, &vn->lndt, 0, vine_fill_host, &only);
+	rcu_read_unlock();
+	return skb->len;
+}
+
+struct vine_route_pos {
+	u32 vnid;
+	u8 plen;
+};
+
+static int vine_fill_route(struct sk_buff *skb, unsigned long idx,
+			   void *entry, const void *arg)
+{
+	const struct vine_route_pos *pos = arg;
+	const struct vine_route *r = entry;
+	u32 prefix = pos->plen ? (u32)(idx << (32 - pos->plen)) : 0;
+
+	if (nla_put_u32(skb, VINE_A_VN_ID, pos->vnid) ||
+	    nla_put_in_addr(skb, VINE_A_ADDR, htonl(prefix)) ||
+	    nla_put_u8(skb, VINE_A_PREFIX_LEN, pos->plen) ||
+	    nla_put_in_addr(skb, VINE_A_VIA, r->via) ||
+	    nla_put_u16(skb, VINE_A_PORT, ntohs(r->port)) ||
+	    nla_put_u8(skb, VINE_A_PROTO, r->proto) ||
+	    nla_put_u8(skb, VINE_A_ROUTE_TYPE, r->type))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Position: args[0] VN id, args[1] 32 - prefix length, args[2] index. */
+int vine_nl_dump_route(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
+	u32 only = vine_dump_vnid(cb);
+	struct vine_route_pos pos;
+	unsigned long vidx;
+	struct vine_vn *v;
+
+	rcu_read_lock();
+	xa_for_each_start(&vn->vns, vidx, v, cb->args[0]) {
+		if (only && v->id != only)
+			goto next;
+		pos.vnid = v->id;
+		for (; cb->args[1] < VINE_PLENS; cb->args[1]++, cb->args[2] = 0) {
+			pos.plen = 32 - cb->args[1];
+			if (vine_dump_xa(skb, cb, &v->gndt[pos.plen], 2,
+					 vine_fill_route, &pos))
+				goto out;
+		}
+next:
+		cb->args[0] = vidx + 1;
+		cb->args[1] = 0;
+		cb->args[2] = 0;
+	}
+out:
+	rcu_read_unlock();
+	return skb->len;
+}
+
+static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
+			  void *entry, const void *arg)
+{
+	struct vine_peer *p = entry;
+
+	if (nla_put_in_addr(skb, VINE_A_PEER, htonl(p->id)) ||
+	    (rcu_access_pointer(p->key) && nla_put_flag(skb, VINE_A_HAS_KEY)))
+		return -EMSGSIZE;
+	return vine_stats_put(skb, VINE_A_STATS, p->stats);
+}
+
+int vine_nl_dump_peer(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
+
+	rcu_read_lock();
+	vine_dump_xa(skb, cb, &vn->peers, 0, vine_fill_peer, NULL);
+	rcu_read_unlock();
+	return skb->len;
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ViNe router: encapsulate an intercepted packet and send it to the
+ * destination VR over UDP.
+ */
+#include <linux/icmp.h>
+#include <net/icmp.h>
+#include <net/ip_tunnels.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+#ifdef VINE_HAVE_NET_GSO_H
+#include <net/gso.h>
+#endif
+
+#include "vine.h"
+
+/* The route to the peer VR, from its cache when it is still valid. */
+static struct rtable *vine_peer_route(struct vine_net *vn,
+				      struct vine_peer *p, __be32 daddr,
+				      __be32 *saddr)
+{
+	struct flowi4 fl4 = {
+		.daddr = daddr,
+		.flowi4_proto = IPPROTO_UDP,
+	};
+	struct rtable *rt;
+
+	rt = dst_cache_get_ip4(&p->dst_cache, saddr);
+	if (rt)
+		return rt;
+	rt = ip_route_output_key(vn->net, &fl4);
+	if (IS_ERR(rt))
+		return rt;
+	if (rt->rt_type != RTN_UNICAST) {
+		ip_rt_put(rt);
+		return ERR_PTR(-ENETUNREACH);
+	}
+	dst_cache_set_ip4(&p->dst_cache, &rt->dst, fl4.saddr);
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+/*
+ * Tell the sending host, which is on our LAN, to use smaller packets. The
+ * packet was taken before routing: give icmp_send() the route back to
+ * the host, from which it picks our source address.
+ */
+static void vine_icmp_too_big(struct vine_net *vn, struct sk_buff *skb,
+			      unsigned int mtu)
+{
+	struct flowi4 fl4 = { .daddr = ip_hdr(skb)->saddr };
+	struct rtable *rt = ip_route_output_key(vn->net, &fl4);
+
+	if (IS_ERR(rt))
+		return;
+	skb_dst_set(skb, &rt->dst);
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+}
+
+static bool vine_fits(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb_is_gso(skb))
+		return skb_gso_validate_network_len(skb, mtu);
+	return skb->len <= mtu;
+}
+
+/* Add the ViNe header and its MAC, then the outer UDP and IPv4 headers. */
+static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
+			  struct vine_vn *v, struct vine_route *r,
+			  const struct vine_key *key, struct sock *sk,
+			  struct sk_buff *skb, struct rtable *rt, __be32 saddr)
+{
+	struct vine_peer *p = r->peer;
+	unsigned int len = skb->len;
+	const struct iphdr *iph;
+	struct vinehdr *vh;
+	__be16 df;
+	u8 tos;
+
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + VINE_OVERHEAD) ||
+	    (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)))
+		goto drop;
+
+	ip_decrease_ttl(ip_hdr(skb));
+	iph = ip_hdr(skb);
+	df = iph->frag_off & htons(IP_DF);
+	tos = ip_tunnel_ecn_encap(iph->tos, iph, skb);
+
+	vh = skb_push(skb, sizeof(*vh));
+	memset(vh, 0, sizeof(*vh));
+	vh->version = VINE_WIRE_VERSION;
+	vh->type = VINE_PKT_FORWARD;
+	vh->size = htons(skb->len);
+	vh->counter = cpu_to_be64(atomic64_inc_return(&p->tx_counter));
+	vh->vnid = htonl(v->id);
+	vh->src_vr = htonl(cfg->id ?: ntohl(saddr));
+	vh->dst_vr = htonl(p->id);
+	if (key) {
+		vh->flags = VINE_F_MAC;
+		if (vine_mac(key, skb, 0, vh->mac))
+			goto drop;
+	}
+
+	vine_count_tx(vn->stats, len);
+	vine_count_tx(v->stats, len);
+	vine_count_tx(p->stats, len);
+
+	/* iptunnel_xmit() counts on skb->dev as a tunnel device: we have none. */
+	skb->dev = NULL;
+	udp_tunnel_xmit_skb(rt, sk, skb, saddr, r->via, tos,
+			    ip4_dst_hoplimit(&rt->dst), df, htons(cfg->port),
+			    r->port, false, false);
+	return;
+
+drop:
+	vine_drop(vn, v, p, VINE_DROP_TX_ERROR);
+	ip_rt_put(rt);
+	kfree_skb(skb);
+}
+
+/*
+ * Send @skb (consumed) to the VR of route @r. GSO packets are segmented
+ * first: every ViNe packet carries its own MAC and counter.
+ */
+void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
+	       struct vine_vn *v, struct vine_route *r, struct sk_buff *skb)
+{
+	struct vine_peer *p = r->peer;
+	const struct vine_key *key = NULL;
+	struct sk_buff *segs, *next;
+	enum vine_drop reason;
+	struct socket *sock;
+	struct rtable *rt;
+	unsigned int mtu;
+	__be32 saddr;
+
+	sock = rcu_dereference(vn->sock);
+	if (cfg->mac_mode == VINE_MAC_HMAC_SHA256) {
+		key = rcu_dereference(p->key);
+		if (!key) {
+			reason = VINE_DROP_NO_KEY;
+			goto drop;
+		}
+	}
+	rt = sock ? vine_peer_route(vn, p, r->via, &saddr) :
+		    ERR_PTR(-ENOTCONN);
+	if (IS_ERR(rt)) {
+		reason = VINE_DROP_TX_ERROR;
+		goto drop;
+	}
+
+	mtu = dst_mtu(&rt->dst) - VINE_OVERHEAD;
+	if (!vine_fits(skb, mtu) && (ip_hdr(skb)->frag_off & htons(IP_DF))) {
+		ip_rt_put(rt);
+		vine_icmp_too_big(vn, skb, mtu);
+		reason = VINE_DROP_TOO_BIG;
+		goto drop;
+	}
+
+	if (!skb_is_gso(skb)) {
+		vine_xmit_one(vn, cfg, v, r, key, sock->sk, skb, rt, saddr);
+		return;
+	}
+
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		ip_rt_put(rt);
+		reason = VINE_DROP_TX_ERROR;
+		goto drop;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		vine_xmit_one(vn, cfg, v, r, key, sock->sk, skb,
+			      (struct rtable *)dst_clone(&rt->dst), saddr);
+	}
+	ip_rt_put(rt);
+	return;
+
+drop:
+	vine_drop(vn, v, p, reason);
+	kfree_skb(skb);
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vinectl key set PEER-ADDRESS FILE|-
+ * vinectl key del PEER-ADDRESS
+ * vinectl genkey
+ *
+ * A key is VINE_KEY_LEN bytes shared by two VRs, written in base64 (like
+ * `wg genkey`): 44 characters, the last one '='.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "vinectl.h"
+
+#define B64_LEN		(((VINE_KEY_LEN) + 2) / 3 * 4)
+
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void b64_encode(const uint8_t *in, size_t len, char *out)
+{
+	uint32_t w;
+	size_t i;
+
+	for (i = 0; i < len; i += 3, out += 4) {
+		w = in[i] << 16 | (i + 1 < len ? in[i + 1] << 8 : 0) |
+		    (i + 2 < len ? in[i + 2] : 0);
+		out[0] = b64[w >> 18];
+		out[1] = b64[w >> 12 & 63];
+		out[2] = i + 1 < len ? b64[w >> 6 & 63] : '=';
+		out[3] = i + 2 < len ? b64[w & 63] : '=';
+	}
+	*out = '\0';
+}
+
+/* Exactly @len bytes from base64 @s, or false. */
+static bool b64_decode(const char *s, uint8_t *out, size_t len)
+{
+	size_t i, n = 0, slen = strlen(s);
+	uint32_t w = 0;
+	const char *c;
+	int bits = 0;
+
+	if (slen != (len + 2) / 3 * 4)
+		return false;
+	for (i = 0; i < slen; i++) {
+		if (s[i] == '=' && i >= slen - 2 && n == len)
+			break;
+		c = strchr(b64, s[i]);
+		if (!s[i] || !c || n == len)
+			return false;
+		w = w << 6 | (uint32_t)(c - b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[n++] = (uint8_t)(w >> bits);
+		}
+	}
+	for (; i < slen; i++)
+		if (s[i] != '=')
+			return false;
+	return n == len;
+}
+
+/* The key in file @name ("-": standard input). Returns 0 or 1. */
+static int read_key(const char *name, uint8_t *key)
+{
+	bool std = !strcmp(name, "-");
+	FILE *f = std ? stdin : fopen(name, "r");
+	char text[B64_LEN + 64], *s = text;
+	size_t n = 0;
+	bool ok;
+
+	if (std)
+		name = "standard input";
+	if (f) {
+		n = fread(text, 1, sizeof(text) - 1, f);
+		ok = !ferror(f);
+		if (!std)
+			fclose(f);
+	}
+	if (!f || !ok)
+		return fail("cannot read %s: %s", name, strerror(errno));
+	text[n] = '\0';
+	while (n && strchr(" \t\r\n", text[n - 1]))
+		text[--n] = '\0';
+	s += strspn(s, " \t\r\n");
+	ok = n < sizeof(text) - 1 && b64_decode(s, key, VINE_KEY_LEN);
+	explicit_bzero(text, sizeof(text));
+	if (!ok)
+		return fail("invalid key in %s: not the base64 of %d bytes",
+			    name, VINE_KEY_LEN);
+	return 0;
+}
+
+static int cmd_key_set(int argc, char **argv)
+{
+	uint8_t key[VINE_KEY_LEN];
+	struct nl_msg *msg;
+	uint32_t peer;
+
+	if (argc != 2)
+		return usage();
+	if (!parse_addr(argv[0], &peer))
+		return EXIT_USAGE;
+	if (read_key(argv[1], key))
+		return 1;
+	msg = vnl_msg_u32(VINE_CMD_SET_KEY, 0, VINE_A_PEER, peer);
+	vnl_put(msg, VINE_A_KEY, sizeof(key), key);
+	explicit_bzero(key, sizeof(key));
+	return vnl_change(msg, NULL);
+}
+
+static int cmd_key_del(int argc, char **argv)
+{
+	uint32_t peer;
+
+	if (argc != 1)
+		return usage();
+	if (!parse_addr(argv[0], &peer))
+		return EXIT_USAGE;
+	return vnl_change(vnl_msg_u32(VINE_CMD_DEL_KEY, 0, VINE_A_PEER, peer),
+			  NULL);
+}
+
+static int cmd_genkey(int argc, char **argv)
+{
+	uint8_t key[VINE_KEY_LEN];
+	char text[B64_LEN + 1];
+
+	if (argc)
+		return usage();
+	if (getrandom(key, sizeof(key), 0) != sizeof(key))
+		return fail("getrandom: %s", strerror(errno));
+	b64_encode(key, sizeof(key), text);
+	explicit_bzero(key, sizeof(key));
+	printf("%s\n", text);
+	explicit_bzero(text, sizeof(text));
+	if (fflush(stdout))
+		return fail("cannot write the key: %s", strerror(errno));
+	return 0;
+}
+
+const struct vcmd key_cmds[] = {
+	{ "key", "set", cmd_key_set, "key set PEER-ADDRESS FILE|-" },
+	{ "key", "del", cmd_key_del, "key del PEER-ADDRESS" },
+	{ NULL, "genkey", cmd_genkey, "genkey" },
+	{ }
+};
