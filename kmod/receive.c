@@ -11,7 +11,7 @@
  *   counter not seen before   replay         (MAC mode hmac-sha256)
  *   inner IPv4 header         malformed
  *   destination host in VN    wrong_vn
- *   route to the host         delivery
+ *   on-link route to the host delivery
  *
  * Delivery goes through the output path (route lookup, POST_ROUTING,
  * neighbour output), not through a device: the packet never meets our
@@ -54,7 +54,14 @@ static enum vine_drop vine_deliver(struct vine_net *vn, struct sk_buff *skb)
 	rt = ip_route_output_key(vn->net, &fl4);
 	if (IS_ERR(rt))
 		return VINE_DROP_DELIVERY;
-	if (rt->rt_type != RTN_UNICAST) {
+	/*
+	 * Hosts are on our LAN: never send ViNe traffic on through a gateway.
+	 * The link-layer header goes in front of the inner packet, over what
+	 * was our header: own that memory first, as ip_forward() does, since
+	 * a packet tap may share it.
+	 */
+	if (rt->rt_type != RTN_UNICAST || rt->rt_uses_gateway ||
+	    skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev))) {
 		ip_rt_put(rt);
 		return VINE_DROP_DELIVERY;
 	}
