@@ -48,18 +48,19 @@ static unsigned int vine_route_packet(struct vine_net *vn,
 	void *src, *dst;
 
 	src = xa_load(&vn->lndt, ntohl(iph->saddr));
-	dst = xa_load(&vn->lndt, ntohl(iph->daddr));
 	if (!src) {
 		*reason = VINE_DROP_NOT_IN_LNDT;
 		return NF_DROP;
 	}
+	v = xa_load(&vn->vns, xa_to_value(src));
+	*vp = v;
+
+	dst = xa_load(&vn->lndt, ntohl(iph->daddr));
 	if (dst) {
 		*reason = VINE_DROP_WRONG_VN;
 		return dst == src ? NF_ACCEPT : NF_DROP;
 	}
 
-	v = xa_load(&vn->vns, xa_to_value(src));
-	*vp = v;
 	r = v ? vine_gndt_lookup(v, iph->daddr) : NULL;
 	if (!r)
 		*reason = VINE_DROP_NO_ROUTE;

@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 
 tools/deps.sh
 make -s vinectl
-k=$(tools/kernels.sh | head -n 1)
+mapfile -t kernels < <(tools/kernels.sh)
+k=${kernels[0]}
 make -s "build/$k/kmod/vine.ko"
 exec tools/vm/run --kernel "$k" --out "build/demo/$k" -- \
 	tools/demo-guest.sh "build/$k/kmod/vine.ko"
