@@ -3,11 +3,13 @@
  * vinectl: configure the ViNe router (VR) of the current network namespace.
  *
  *	vinectl [-j] COMMAND [ARGS...]
+ *	vinectl [-j] -b FILE|-		one command a line, one netlink socket
  *
  * Errors go to stderr, prefixed "vinectl: ", with exit status 1 (2 for a
  * command-line mistake). Success is quiet unless the command shows
  * something.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,7 +75,9 @@ static int help(FILE *f)
 	fputs("usage: vinectl [-j] COMMAND [ARGS...]\n\n", f);
 	for_each_cmd(i, c)
 		fprintf(f, "  vinectl %s\n", c->usage);
-	fputs("\n  -j  print read commands' output as JSON\n", f);
+	fputs("\n  -j       print read commands' output as JSON\n"
+	      "  -b FILE  run the commands in FILE (- for stdin), one a line\n",
+	      f);
 	return f == stdout ? 0 : EXIT_USAGE;
 }
 
@@ -118,6 +122,49 @@ static int unknown(int argc, char **argv)
 			   argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
 }
 
+static int dispatch(int argc, char **argv)
+{
+	if (!strcmp(argv[0], "help"))
+		return help(stdout);
+	cur = lookup(&argc, &argv);
+	if (!cur)
+		return unknown(argc, argv);
+	return cur->run(argc, argv);
+}
+
+/*
+ * Run the commands of @path ("-" for stdin), one a line, words separated
+ * by blanks; blank lines and lines starting with '#' are skipped. Stops at
+ * the first failure, naming its line.
+ */
+static int batch(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char line[4096], *words[256], *w;
+	unsigned int lineno = 0;
+	int n, err = 0;
+
+	if (!f)
+		return fail("cannot read %s: %s", path, strerror(errno));
+	while (!err && fgets(line, sizeof(line), f)) {
+		lineno++;
+		n = 0;
+		for (w = strtok(line, " \t\r\n"); w && n < 255;
+		     w = strtok(NULL, " \t\r\n"))
+			words[n++] = w;
+		if (!n || words[0][0] == '#')
+			continue;
+		words[n] = NULL;
+		err = dispatch(n, words);
+		if (err)
+			fprintf(stderr, "vinectl: %s:%u: this command failed\n",
+				path, lineno);
+	}
+	if (f != stdin)
+		fclose(f);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	argc--;
@@ -127,6 +174,10 @@ int main(int argc, char **argv)
 			out_json = true;
 		else if (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))
 			return help(stdout);
+		else if (!strcmp(argv[0], "-b") && argc == 2)
+			return batch(argv[1]);
+		else if (!strcmp(argv[0], "-b"))
+			return usage_error("usage: vinectl [-j] -b FILE|-");
 		else
 			return usage_error("unknown option '%s'", argv[0]);
 		argc--;

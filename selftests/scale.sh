@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Large tables: N hosts and N routes load through vinectl -b, dump whole
+# (netlink dumps resume across messages) and go with their VN.
+
+source "$(dirname "$0")/lib.sh"
+
+N=${VINE_SCALE_N:-100000}
+ktap_plan 9
+
+check "insmod vine.ko" vine_load
+ns_add scale
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; ns_cleanup' EXIT
+
+# N hosts from 172.16.0.1 on, 200 a line; N /30 routes from 172.20.0.0 on.
+python3 - "$N" "$tmp" <<'PY'
+import ipaddress, sys
+n, d = int(sys.argv[1]), sys.argv[2]
+base = int(ipaddress.ip_address("172.16.0.1"))
+hosts = [str(ipaddress.ip_address(base + i)) for i in range(n)]
+with open(d + "/hosts", "w") as f:
+    for i in range(0, n, 200):
+        f.write("vn join 1 " + " ".join(hosts[i:i + 200]) + "\n")
+base = int(ipaddress.ip_address("172.20.0.0"))
+with open(d + "/routes", "w") as f:
+    for i in range(n):
+        f.write("route add 1 %s/30 via 10.0.0.2\n" % ipaddress.ip_address(base + 4 * i))
+PY
+
+vx() { ip netns exec scale vinectl "$@"; }
+vx vr set id 10.0.0.1 space 172.16.0.0/12 && vx vn create 1 name big
+
+t0=$(date +%s.%N)
+check "load $N hosts (vn join, 200 a command)" vx -b "$tmp/hosts"
+t1=$(date +%s.%N)
+check "load $N routes (route add, one a command)" vx -b "$tmp/routes"
+t2=$(date +%s.%N)
+check_eq "status counts" "$(vx -j status | sed 's/"generation":[0-9]*,//')" \
+	"{\"module\":\"0.1.0\",\"vns\":1,\"hosts\":$N,\"routes\":$N,\"peers\":1}"
+
+count() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["hosts"]) if isinstance(d, dict) else len(d), len(set(map(str, d["hosts"] if isinstance(d, dict) else [(r["prefix"]) for r in d]))))'; }
+t3=$(date +%s.%N)
+check_eq "route dump: $N distinct routes" "$(vx -j route list 1 | count)" "$N $N"
+t4=$(date +%s.%N)
+check_eq "host dump: $N distinct hosts" "$(vx -j vn show 1 | count)" "$N $N"
+last=$(python3 -c "import ipaddress; print(ipaddress.ip_address(int(ipaddress.ip_address('172.20.0.0')) + 4 * ($N - 1)))")
+check "route dump holds the last route $last/30" \
+	sh -c "ip netns exec scale vinectl route list 1 | grep -q '^1 *$last/30 '"
+t5=$(date +%s.%N)
+check "vn delete 1 with its $N hosts and $N routes" vx vn delete 1
+t6=$(date +%s.%N)
+check_eq "status counts after delete" \
+	"$(vx -j status | sed 's/"generation":[0-9]*,//')" \
+	'{"module":"0.1.0","vns":0,"hosts":0,"routes":0,"peers":0}'
+
+awk -v n="$N" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$t4" -v f="$t5" -v g="$t6" 'BEGIN {
+	printf "# %d hosts loaded in %.2f s, %d routes in %.2f s\n", n, b - a, n, c - b
+	printf "# route dump %.2f s, host dump %.2f s, vn delete %.2f s\n", e - d, f - e, g - f
+}'
+ktap_finished
