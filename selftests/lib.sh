@@ -106,7 +106,7 @@ vine_loaded() {
 vine_load() {
 	local deps
 	[ -n "$VINE_KO" ] || { echo "# VINE_KO is not set" >&2; return 1; }
-	deps=$(modinfo -F depends "$VINE_KO" | tr "," " ")
+	deps=$(modinfo -F depends "$VINE_KO" | tr ',' ' ')
 	[ -z "$deps" ] || modprobe -a $deps || return 1
 	insmod "$VINE_KO"
 }
@@ -134,3 +134,388 @@ ns_cleanup() {
 }
 
 trap ns_cleanup EXIT
+
+# ---------------------------------------------------------------------------
+# ViNe routers: a multi-site topology, counters, traffic. Scripts that use
+# these run as root in a guest; see selftests/config for kernel options.
+# ---------------------------------------------------------------------------
+
+VINE_PY=${VINE_PY:-python3}
+VINE_PKT=$SELFTESTS_DIR/vine_pkt.py
+VINE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vine-selftest.XXXXXX")
+
+# At exit: end the processes a test left in its namespaces (deleting a
+# namespace's name does not), then remove the namespaces and temp files.
+vine_cleanup() {
+	local ns pid
+	for ns in "${ktap_namespaces[@]}"; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill "$pid" 2>/dev/null
+		done
+	done
+	ns_cleanup
+	rm -rf "$VINE_TMP"
+}
+
+trap vine_cleanup EXIT
+
+# check_sh DESC CMD...: like check, but CMD runs in this shell (not in a
+# subshell), so that it can add namespaces and set variables.
+check_sh() {
+	local desc=$1 out rc line
+	shift
+	out=$VINE_TMP/check_sh.out
+	"$@" >"$out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ktap_ok "$desc"
+	else
+		ktap_not_ok "$desc" "command failed ($rc): $*"
+		while IFS= read -r line; do echo "# $line"; done <"$out"
+	fi
+}
+
+# check_fails_re DESC STATUS REGEX CMD...: the command exits with STATUS,
+# prints nothing on stdout and its stderr matches the extended REGEX.
+check_fails_re() {
+	local desc=$1 want_rc=$2 re=$3 out err rc
+	shift 3
+	err=$VINE_TMP/check_fails_re.err
+	out=$("$@" 2>"$err")
+	rc=$?
+	if [ "$rc" -eq "$want_rc" ] && grep -Eq -- "$re" "$err" &&
+	   [ -z "$out" ]; then
+		ktap_ok "$desc"
+	else
+		ktap_not_ok "$desc" "exit $rc (want $want_rc)" \
+			"stderr: $(tr '\n' '|' <"$err")" "want:   /$re/" \
+			"stdout: $out"
+	fi
+}
+
+# check_range DESC VALUE MIN MAX: MIN <= VALUE <= MAX (integers).
+check_range() {
+	if [[ $2 =~ ^-?[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ]; then
+		ktap_ok "$1"
+	else
+		ktap_not_ok "$1" "got:  $2" "want: $3 to $4"
+	fi
+}
+
+# vine_wait_file FILE [SECONDS]: wait until FILE exists.
+vine_wait_file() {
+	local i
+	for i in $(seq $((${2:-10} * 10))); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "# timeout waiting for $1" >&2
+	return 1
+}
+
+# vine_wait_listen NS PORT [tcp|udp]: wait until something listens there.
+vine_wait_listen() {
+	local i opt=-Hltn
+	[ "${3:-tcp}" = udp ] && opt=-Hlun
+	for i in $(seq 50); do
+		[ -n "$(ip netns exec "$1" ss $opt "sport = :$2")" ] && return 0
+		sleep 0.2
+	done
+	echo "# nothing listens on $1 port $2" >&2
+	return 1
+}
+
+# vping NS DST COUNT [PING-OPTIONS...]: ping from NS (busybox ping: the
+# guest has no iputils), 0.2 s apart, 1 s for late replies; prints the
+# number of replies.
+vping() {
+	local ns=$1 dst=$2 count=$3
+	shift 3
+	ip netns exec "$ns" busybox ping -q -c "$count" -i 0.2 -W 1 "$@" "$dst" \
+		2>&1 | sed -n 's/.* \([0-9]*\) packets received.*/\1/p'
+}
+
+# vstat NS PATH: one value of `vinectl -j stats` in NS, e.g.
+#   vstat vrA drops.no_route
+#   vstat vrB 'peers[10.0.0.1].rx_packets'     (list entries by their id)
+#   vstat vrA 'vns[1].tx_bytes'
+vstat() {
+	ip netns exec "$1" vinectl -j stats | $VINE_PY "$VINE_PKT" get "$2"
+}
+
+# vgen NS: the VR's configuration generation.
+vgen() {
+	ip netns exec "$1" vinectl -j status 2>/dev/null |
+		sed -n 's/.*"generation":\([0-9]*\).*/\1/p'
+}
+
+# vsnap TAG NAME...: snapshot counters, flattened to "path value" lines in
+# $VINE_TMP/snap/TAG/NAME: `vinectl -j stats` of VR namespace NAME, or
+# /proc/net/snmp (Ip.InReceives, Icmp.InEchos, Udp.InDatagrams...) of host
+# namespace NAME given as host:NAME.
+vsnap() {
+	local d=$VINE_TMP/snap/$1
+	shift
+	rm -rf "$d"
+	mkdir -p "$d"
+	$VINE_PY "$VINE_PKT" snap "$d" "$@"
+}
+
+# vsnap_get TAG NAME PATH: one value of a snapshot.
+vsnap_get() {
+	awk -v k="$3" '$1 == k { print $2 }' "$VINE_TMP/snap/$1/$2"
+}
+
+# vsnap_delta TAG1 TAG2 NAME PATH: how much one counter grew ("?..." when
+# it is missing from a snapshot).
+vsnap_delta() {
+	local a b
+	a=$(vsnap_get "$1" "$3" "$4")
+	b=$(vsnap_get "$2" "$3" "$4")
+	if [[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ ]]; then
+		echo $((b - a))
+	else
+		echo "?($3 $4: '$a' -> '$b')"
+	fi
+}
+
+# vdiff TAG1 TAG2 NAME [MODE [EXCLUDE]]: what changed in NAME's counters
+# between two snapshots, as sorted "path +delta" words joined by ", " (""
+# when nothing changed). MODE "" (default): every counter except the
+# per-peer and per-VN "drops" (how a drop is attributed to a peer or a VN
+# is not asserted there); top: only VR-wide counters; drops: only the
+# VR-wide drops by reason; all: everything. EXCLUDE: an awk regex of paths
+# to leave out.
+vdiff() {
+	LC_ALL=C awk -v mode="${4:-}" -v excl="${5:-}" -f "$SELFTESTS_DIR/vdiff.awk" \
+		"$VINE_TMP/snap/$1/$3" "$VINE_TMP/snap/$2/$3"
+}
+
+# vdiffs TAG1 TAG2 MODE EXCLUDE NAME...: "NAME: vdiff | NAME: vdiff ..." in
+# one process.
+vdiffs() {
+	local t1=$1 t2=$2 mode=$3 excl=$4 n files=()
+	shift 4
+	for n in "$@"; do
+		files+=("$VINE_TMP/snap/$t1/$n" "$VINE_TMP/snap/$t2/$n")
+	done
+	LC_ALL=C awk -v mode="$mode" -v excl="$excl" -v names="$*" \
+		-f "$SELFTESTS_DIR/vdiff.awk" "${files[@]}"
+}
+
+# vexpect WORD...: the same words, sorted and joined as vdiff prints them.
+vexpect() {
+	printf '%s\n' "$@" | LC_ALL=C sort | paste -sd ',' | sed 's/,/, /g'
+}
+
+# vtraffic PACKETS BYTES PREFIX...: vexpect words for PACKETS packets of
+# BYTES inner bytes sent and as many received, on each counter PREFIX
+# ("" for the VR, "peers[10.0.0.2]." for a peer, "vns[1]." for a VN).
+vtraffic() {
+	local p=$1 b=$2 pre words=()
+	shift 2
+	for pre in "$@"; do
+		words+=("${pre}tx_packets +$p" "${pre}tx_bytes +$b"
+			"${pre}rx_packets +$p" "${pre}rx_bytes +$b")
+	done
+	vexpect "${words[@]}"
+}
+
+# vrx PACKETS BYTES PREFIX...: the same, received only; vtx: sent only.
+vrx() {
+	local p=$1 b=$2 pre words=()
+	shift 2
+	for pre in "$@"; do
+		words+=("${pre}rx_packets +$p" "${pre}rx_bytes +$b")
+	done
+	vexpect "${words[@]}"
+}
+
+vtx() {
+	local p=$1 b=$2 pre words=()
+	shift 2
+	for pre in "$@"; do
+		words+=("${pre}tx_packets +$p" "${pre}tx_bytes +$b")
+	done
+	vexpect "${words[@]}"
+}
+
+VINE_SITES="-ABC"	# site letter by number: ${VINE_SITES:2:1} is B
+_vt_failed=0
+_vt() {
+	"$@" && return 0
+	echo "topology: failed ($?): $*" >&2
+	_vt_failed=1
+	return 1
+}
+
+# The dissertation's Figure 3-10: three sites A, B, C, each a VR with a LAN
+# switch, joined by a WAN switch that stands for the Internet.
+#
+#   a1 172.16.1.10 VN1 -+                         +- vrB 10.0.0.2 -- swB -- b1 172.16.2.10 VN1
+#   a2 172.16.1.20 VN2 -+- swA -- vrA 10.0.0.1 --wan
+#   a3 172.16.1.30 --  -+     172.16.1.1          +- vrC 10.0.0.3 -- swC -- c1 172.16.3.10 VN2
+#                                                 (wan: br0 10.0.0.254)
+#
+# Namespaces: wan (bridge br0, ports vrA vrB vrC, address 10.0.0.254/24),
+# swA swB swC (bridge br0, ports vr and one per host), vrA vrB vrC (wan0
+# 10.0.0.N/24 with a default route to 10.0.0.254; lan0 172.16.N.1/24 and
+# 192.168.N.1/24; ip_forward on), hosts a1 a2 a3 b1 c1 (eth0 172.16.N.X/24
+# and 192.168.N.X/24; route 172.16.0.0/12 via 172.16.N.1 and 192.168.0.0/16
+# via 192.168.N.1: nothing ViNe). The 192.168 networks are plain routed
+# between the sites through the VRs (non-ViNe traffic).
+#
+# ViNe: VR ids = WAN addresses, port 2247, space 172.16.0.0/12, MAC mode
+# $1 (default hmac-sha256). VN1 = a1 + b1, VN2 = a2 + c1; a3 is in no VN.
+#   vrA: VN1 172.16.2.0/24 via 10.0.0.2; VN2 172.16.3.0/24 via 10.0.0.3
+#   vrB: VN1 172.16.1.0/24 via 10.0.0.1
+#   vrC: VN2 172.16.1.0/24 via 10.0.0.1
+# One key per VR pair from `vinectl genkey`, in $VINE_TMP/key.AB, key.AC
+# (and key.BC, set on B and C though they share no VN).
+VINE_HOSTS="a1:1:10:1 a2:1:20:2 a3:1:30:0 b1:2:10:1 c1:3:10:2"
+
+# Each process costs a lot under emulation: links are made in one `ip -b`,
+# each namespace is configured by one `ip -n NS -b` and each VR by one shell.
+vine_topology_up() {
+	local mac=${1:-hmac-sha256} b=$VINE_TMP/topo n m x h ns dom oct vn pair
+	_vt_failed=0
+	ns_add wan swA swB swC vrA vrB vrC a1 a2 a3 b1 c1 || return 1
+	mkdir -p "$b"
+
+	echo "link add name br0 netns wan type bridge" >"$b/init"
+	echo "addr add 10.0.0.254/24 dev br0" >"$b/wan"
+	echo "link set br0 up" >>"$b/wan"
+	for n in 1 2 3; do
+		x=${VINE_SITES:n:1}
+		cat >>"$b/init" <<-EOB
+		link add name br0 netns sw$x type bridge
+		link add name wan0 netns vr$x type veth peer name vr$x netns wan
+		link add name lan0 netns vr$x type veth peer name vr netns sw$x
+		EOB
+		cat >>"$b/wan" <<-EOB
+		link set vr$x master br0
+		link set vr$x up
+		EOB
+		cat >"$b/sw$x" <<-EOB
+		link set br0 up
+		link set vr master br0
+		link set vr up
+		EOB
+		cat >"$b/vr$x" <<-EOB
+		addr add 10.0.0.$n/24 dev wan0
+		link set wan0 up
+		route add default via 10.0.0.254
+		addr add 172.16.$n.1/24 dev lan0
+		addr add 192.168.$n.1/24 dev lan0
+		link set lan0 up
+		EOB
+		for m in 1 2 3; do
+			[ "$m" = "$n" ] && continue
+			echo "route add 192.168.$m.0/24 via 10.0.0.$m" >>"$b/vr$x"
+		done
+	done
+	for h in $VINE_HOSTS; do
+		IFS=: read -r ns dom oct vn <<<"$h"
+		x=${VINE_SITES:dom:1}
+		echo "link add name eth0 netns $ns type veth peer name $ns netns sw$x" \
+			>>"$b/init"
+		cat >>"$b/sw$x" <<-EOB
+		link set $ns master br0
+		link set $ns up
+		EOB
+		cat >"$b/$ns" <<-EOB
+		addr add 172.16.$dom.$oct/24 dev eth0
+		addr add 192.168.$dom.$oct/24 dev eth0
+		link set eth0 up
+		route add 172.16.0.0/12 via 172.16.$dom.1
+		route add 192.168.0.0/16 via 192.168.$dom.1
+		EOB
+	done
+	_vt ip -b "$b/init"
+	for ns in wan swA swB swC vrA vrB vrC a1 a2 a3 b1 c1; do
+		_vt ip -n "$ns" -b "$b/$ns"
+	done
+
+	for pair in AB AC BC; do
+		_vt vinectl genkey >"$VINE_TMP/key.$pair"
+	done
+	cat >"$b/vrA.sh" <<-EOS
+	vinectl vr set id 10.0.0.1 port 2247 space 172.16.0.0/12 mac $mac
+	vinectl vn create 1 name vn1
+	vinectl vn create 2 name vn2
+	vinectl vn join 1 172.16.1.10
+	vinectl vn join 2 172.16.1.20
+	vinectl route add 1 172.16.2.0/24 via 10.0.0.2
+	vinectl route add 2 172.16.3.0/24 via 10.0.0.3
+	vinectl key set 10.0.0.2 $VINE_TMP/key.AB
+	vinectl key set 10.0.0.3 $VINE_TMP/key.AC
+	EOS
+	cat >"$b/vrB.sh" <<-EOS
+	vinectl vr set id 10.0.0.2 port 2247 space 172.16.0.0/12 mac $mac
+	vinectl vn create 1 name vn1
+	vinectl vn join 1 172.16.2.10
+	vinectl route add 1 172.16.1.0/24 via 10.0.0.1
+	vinectl key set 10.0.0.1 $VINE_TMP/key.AB
+	vinectl key set 10.0.0.3 $VINE_TMP/key.BC
+	EOS
+	cat >"$b/vrC.sh" <<-EOS
+	vinectl vr set id 10.0.0.3 port 2247 space 172.16.0.0/12 mac $mac
+	vinectl vn create 2 name vn2
+	vinectl vn join 2 172.16.3.10
+	vinectl route add 2 172.16.1.0/24 via 10.0.0.1
+	vinectl key set 10.0.0.1 $VINE_TMP/key.AC
+	vinectl key set 10.0.0.2 $VINE_TMP/key.BC
+	EOS
+	for x in A B C; do
+		# sh -e: stop at the first failure; -x: show which command it was.
+		if ! ip netns exec "vr$x" sh -exc "
+			echo 1 > /proc/sys/net/ipv4/ip_forward
+			echo 0 > /proc/sys/net/ipv4/icmp_ratelimit
+			. $b/vr$x.sh" >"$b/vr$x.log" 2>&1; then
+			echo "topology: configuring vr$x failed:" >&2
+			cat "$b/vr$x.log" >&2
+			_vt_failed=1
+		fi
+	done
+	return $_vt_failed
+}
+
+# vine_wan_counters_up: nftables counters on the WAN switch (bridge family,
+# every frame entering it): space_src / space_dst for IPv4 packets from or
+# to the ViNe space 172.16.0.0/12 (must stay 0: hosts' packets never go to
+# the Internet as they are), vine for UDP to port 2247 (the encapsulation).
+vine_wan_counters_up() {
+	ip netns exec wan nft -f - <<-'NFT'
+	table bridge vinewan {
+		counter space_src { }
+		counter space_dst { }
+		counter vine { }
+		chain pre {
+			type filter hook prerouting priority 0; policy accept;
+			ip saddr 172.16.0.0/12 counter name "space_src"
+			ip daddr 172.16.0.0/12 counter name "space_dst"
+			udp dport 2247 counter name "vine"
+		}
+	}
+	NFT
+}
+
+# vine_wan_count NAME: packets counted by that WAN counter.
+vine_wan_count() {
+	ip netns exec wan nft list counter bridge vinewan "$1" |
+		sed -n 's/.*packets \([0-9]*\) bytes.*/\1/p'
+}
+
+# vine_wan_ns NS ADDR/LEN...: one more namespace on the WAN switch (after
+# vine_topology_up), e.g. a forger of ViNe packets; interface wan0.
+vine_wan_ns() {
+	local ns=$1 a
+	shift
+	ns_add "$ns" || return 1
+	ip link add name wan0 netns "$ns" type veth peer name "$ns" netns wan &&
+	ip -n wan link set "$ns" master br0 up || return 1
+	for a in "$@"; do
+		ip -n "$ns" addr add "$a" dev wan0 || return 1
+	done
+	ip -n "$ns" link set wan0 up
+}
