@@ -2,8 +2,9 @@
 /*
  * ViNe router: message authentication and replay protection.
  *
- * MAC = HMAC-SHA-256(key, ViNe header with mac[] zeroed || packet),
- * truncated to 128 bits; compared in constant time by the caller.
+ * MAC = HMAC-SHA-256(key, ViNe header with mac[] zeroed || packet)
+ * truncated to 128 bits, or keyed BLAKE2s-128 of the same bytes;
+ * compared in constant time by the caller.
  * Documentation/wire-format.rst has test vectors.
  */
 #include <crypto/hash.h>
@@ -28,6 +29,7 @@ struct vine_key *vine_key_alloc(const u8 *raw)
 	err = crypto_shash_setkey(key->tfm, raw, VINE_KEY_LEN);
 	if (err)
 		goto err_tfm;
+	blake2s_init_key(&key->b2s, VINE_MAC_LEN, raw, VINE_KEY_LEN);
 	return key;
 
 err_tfm:
@@ -43,7 +45,7 @@ static void vine_key_free_work(struct work_struct *work)
 					    struct vine_key, rwork);
 
 	crypto_free_shash(key->tfm);
-	kfree(key);
+	kfree_sensitive(key);
 }
 
 /* Free after every reader that might hold @key is gone. */
@@ -53,18 +55,19 @@ void vine_key_free(struct vine_key *key)
 	queue_rcu_work(vine_wq, &key->rwork);
 }
 
-/* Feed @len bytes of @skb from @off to the hash, fragments included. */
-static int vine_mac_skb(struct shash_desc *desc, struct sk_buff *skb,
-			unsigned int off, unsigned int len)
+/* The bytes of @skb from @off to its end, fragments included, to @fn. */
+static int vine_mac_skb(struct sk_buff *skb, unsigned int off,
+			int (*fn)(void *ctx, const u8 *data, unsigned int n),
+			void *ctx)
 {
 	struct skb_seq_state st;
 	unsigned int n, done = 0;
 	const u8 *data;
 	int err = 0;
 
-	skb_prepare_seq_read(skb, off, off + len, &st);
+	skb_prepare_seq_read(skb, off, skb->len, &st);
 	while ((n = skb_seq_read(done, &data, &st)) != 0) {
-		err = crypto_shash_update(desc, data, n);
+		err = fn(ctx, data, n);
 		if (err)
 			break;
 		done += n;
@@ -73,14 +76,22 @@ static int vine_mac_skb(struct shash_desc *desc, struct sk_buff *skb,
 	return err;
 }
 
-/*
- * The MAC of the ViNe packet starting at @hdr_off in @skb: the header with
- * its mac[] taken as zero, then everything after the header.
- */
-int vine_mac(const struct vine_key *key, struct sk_buff *skb,
-	     unsigned int hdr_off, u8 *mac)
+static int vine_hmac_update(void *desc, const u8 *data, unsigned int n)
 {
-	static const u8 zero[VINE_MAC_LEN];
+	return crypto_shash_update(desc, data, n);
+}
+
+static int vine_b2s_update(void *state, const u8 *data, unsigned int n)
+{
+	blake2s_update(state, data, n);
+	return 0;
+}
+
+static const u8 vine_zero_mac[VINE_MAC_LEN];
+
+static int vine_hmac(const struct vine_key *key, struct sk_buff *skb,
+		     unsigned int hdr_off, u8 *mac)
+{
 	const unsigned int mac_off = offsetof(struct vinehdr, mac);
 	SHASH_DESC_ON_STACK(desc, key->tfm);
 	u8 digest[SHA256_DIGEST_SIZE];
@@ -89,15 +100,43 @@ int vine_mac(const struct vine_key *key, struct sk_buff *skb,
 	desc->tfm = key->tfm;
 	err = crypto_shash_init(desc) ?:
 	      crypto_shash_update(desc, skb->data + hdr_off, mac_off) ?:
-	      crypto_shash_update(desc, zero, VINE_MAC_LEN) ?:
-	      vine_mac_skb(desc, skb, hdr_off + sizeof(struct vinehdr),
-			   skb->len - hdr_off - sizeof(struct vinehdr)) ?:
+	      crypto_shash_update(desc, vine_zero_mac, VINE_MAC_LEN) ?:
+	      vine_mac_skb(skb, hdr_off + sizeof(struct vinehdr),
+			   vine_hmac_update, desc) ?:
 	      crypto_shash_final(desc, digest);
 	shash_desc_zero(desc);
 	if (!err)
 		memcpy(mac, digest, VINE_MAC_LEN);
 	memzero_explicit(digest, sizeof(digest));
 	return err;
+}
+
+static void vine_b2s(const struct vine_key *key, struct sk_buff *skb,
+		     unsigned int hdr_off, u8 *mac)
+{
+	const unsigned int mac_off = offsetof(struct vinehdr, mac);
+	struct blake2s_state st = key->b2s;
+
+	blake2s_update(&st, skb->data + hdr_off, mac_off);
+	blake2s_update(&st, vine_zero_mac, VINE_MAC_LEN);
+	vine_mac_skb(skb, hdr_off + sizeof(struct vinehdr), vine_b2s_update,
+		     &st);
+	blake2s_final(&st, mac);	/* also wipes st */
+}
+
+/*
+ * The MAC (@mode: enum vine_mac_mode, not none) of the ViNe packet
+ * starting at @hdr_off in @skb: the header with its mac[] taken as zero,
+ * then everything after the header, to the end of @skb.
+ */
+int vine_mac(const struct vine_key *key, u8 mode, struct sk_buff *skb,
+	     unsigned int hdr_off, u8 *mac)
+{
+	if (mode == VINE_MAC_BLAKE2S) {
+		vine_b2s(key, skb, hdr_off, mac);
+		return 0;
+	}
+	return vine_hmac(key, skb, hdr_off, mac);
 }
 
 /*

@@ -72,7 +72,8 @@ static enum vine_drop vine_deliver(struct vine_net *vn, struct sk_buff *skb)
 }
 
 /* Authenticate: the MAC, then the counter. */
-static enum vine_drop vine_verify(struct vine_peer *p, struct sk_buff *skb)
+static enum vine_drop vine_verify(struct vine_peer *p, u8 mode,
+				  struct sk_buff *skb)
 {
 	const struct vinehdr *vh = (void *)(skb->data + sizeof(struct udphdr));
 	const struct vine_key *key = p ? rcu_dereference(p->key) : NULL;
@@ -82,7 +83,7 @@ static enum vine_drop vine_verify(struct vine_peer *p, struct sk_buff *skb)
 		return VINE_DROP_UNKNOWN_PEER;
 	if (!(vh->flags & VINE_F_MAC))
 		return VINE_DROP_BAD_MAC;
-	if (vine_mac(key, skb, sizeof(struct udphdr), mac) ||
+	if (vine_mac(key, mode, skb, sizeof(struct udphdr), mac) ||
 	    crypto_memneq(mac, vh->mac, VINE_MAC_LEN))
 		return VINE_DROP_BAD_MAC;
 	if (!vine_replay_check(&p->replay, be64_to_cpu(vh->counter)))
@@ -125,8 +126,8 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 	p = xa_load(&vn->peers, ntohl(vh->src_vr));
-	if (cfg->mac_mode == VINE_MAC_HMAC_SHA256) {
-		reason = vine_verify(p, skb);
+	if (cfg->mac_mode != VINE_MAC_NONE) {
+		reason = vine_verify(p, cfg->mac_mode, skb);
 		if (reason)
 			goto drop;
 	}

@@ -97,7 +97,7 @@ static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
 	vh->dst_vr = htonl(p->id);
 	if (key) {
 		vh->flags = VINE_F_MAC;
-		if (vine_mac(key, skb, 0, vh->mac))
+		if (vine_mac(key, cfg->mac_mode, skb, 0, vh->mac))
 			goto drop;
 	}
 
@@ -135,7 +135,7 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 	__be32 saddr;
 
 	sock = rcu_dereference(vn->sock);
-	if (cfg->mac_mode == VINE_MAC_HMAC_SHA256) {
+	if (cfg->mac_mode != VINE_MAC_NONE) {
 		key = rcu_dereference(p->key);
 		if (!key) {
 			reason = VINE_DROP_NO_KEY;

@@ -11,6 +11,7 @@
 #ifndef _VINE_H
 #define _VINE_H
 
+#include <crypto/blake2s.h>
 #include <linux/mutex.h>
 #include <linux/ip.h>
 #include <linux/netfilter.h>
@@ -71,6 +72,7 @@ struct vine_replay {
 
 struct vine_key {
 	struct crypto_shash *tfm;	/* hmac(sha256) with the pairwise key */
+	struct blake2s_state b2s;	/* BLAKE2s keyed with it, nothing hashed */
 	struct rcu_work rwork;		/* frees it after a grace period */
 };
 
@@ -204,7 +206,7 @@ void vine_tables_flush(struct vine_net *vn);
 /* mac.c */
 struct vine_key *vine_key_alloc(const u8 *raw);
 void vine_key_free(struct vine_key *key);
-int vine_mac(const struct vine_key *key, struct sk_buff *skb,
+int vine_mac(const struct vine_key *key, u8 mode, struct sk_buff *skb,
 	     unsigned int hdr_off, u8 *mac);
 bool vine_replay_check(struct vine_replay *r, u64 counter);
 void vine_replay_reset(struct vine_replay *r);

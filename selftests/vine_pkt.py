@@ -104,10 +104,18 @@ def udp(src, dst, sport, dport, data):
     return struct.pack("!HHHH", sport, dport, ln, c) + data
 
 
+# The MAC algorithm: hmac-sha256 or blake2s (vinectl vr set mac), from
+# the global option --alg.
+MAC_ALG = "hmac-sha256"
+
+
 def vine_mac(key, hdr, inner):
     import hashlib
     import hmac
     zeroed = hdr[:MAC_OFF] + bytes(MAC_LEN)
+    if MAC_ALG == "blake2s":
+        return hashlib.blake2s(zeroed + inner, digest_size=MAC_LEN,
+                               key=key).digest()
     return hmac.new(key, zeroed + inner, hashlib.sha256).digest()[:MAC_LEN]
 
 
@@ -581,6 +589,8 @@ def cmd_get(a):
 def main():
     import argparse
     p = argparse.ArgumentParser(prog="vine_pkt.py")
+    p.add_argument("--alg", choices=["hmac-sha256", "blake2s"],
+                   default="hmac-sha256", help="MAC algorithm")
     sub = p.add_subparsers(dest="cmd", required=True)
 
     sub.add_parser("vector").set_defaults(fn=cmd_vector)
@@ -685,6 +695,8 @@ def main():
     s.add_argument("path")
 
     a = p.parse_args()
+    global MAC_ALG
+    MAC_ALG = a.alg
     a.fn(a)
 
 

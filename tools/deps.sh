@@ -5,6 +5,9 @@
 # runner need, if they are missing: a fresh Debian 12 machine, as root.
 # The 6.12 kernel is the newest linux-image-6.12.*+deb12-amd64 that the
 # archive offers with its headers.
+#
+#   tools/deps.sh          what make check, demo and lint need
+#   tools/deps.sh bench    and what make bench adds (gnuplot)
 set -euo pipefail
 
 pkgs=(
@@ -12,7 +15,9 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse
 	qemu-system-x86 busybox-static kmod cpio xz-utils zstd
 	iproute2 iputils-ping nftables iperf3 tcpdump ethtool python3 procps util-linux
+	wireguard-tools
 )
+[ "${1:-}" = bench ] && pkgs+=(gnuplot-nox)
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed$'

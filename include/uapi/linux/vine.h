@@ -36,7 +36,7 @@ struct vinehdr {
 	__be32	vnid;		/* the virtual network */
 	__be32	src_vr;		/* sending VR's id */
 	__be32	dst_vr;		/* receiving VR's id */
-	__u8	mac[VINE_MAC_LEN]; /* HMAC-SHA-256/128, see wire-format.rst */
+	__u8	mac[VINE_MAC_LEN]; /* 128-bit MAC, see wire-format.rst */
 } __attribute__((packed));
 
 #define VINE_WIRE_VERSION	1
@@ -53,6 +53,7 @@ enum vine_pkt_type {
 enum vine_mac_mode {
 	VINE_MAC_HMAC_SHA256,	/* HMAC-SHA-256 truncated to 128 bits */
 	VINE_MAC_NONE,		/* no MAC: trusted links only */
+	VINE_MAC_BLAKE2S,	/* keyed BLAKE2s, 128-bit output (RFC 7693) */
 
 	__VINE_MAC_MAX
 };

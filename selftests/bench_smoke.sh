@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench cannot rot: a one-second, one-repetition run of every
+# candidate (tools/bench-guest.sh, no large tables) must produce every
+# figure, and the host-side report must turn them into ratios.
+
+source "$(dirname "$0")/lib.sh"
+
+CANDS="plain vxlan wg vine0 vine"
+METRICS="tcp1 tcp4 udp64 udp1400 rtt_p50_us rtt_p99_us cpu_s_per_gb"
+ktap_plan 5
+
+out=$VINE_TMP
+"$REPO_DIR/tools/bench-guest.sh" "$VINE_KO" 1 1 0 >"$out/output" 2>"$out/err"
+rc=$?
+check_eq "bench-guest.sh exits 0" "$rc" 0
+[ "$rc" = 0 ] || sed 's/^/# /' "$out/err"
+
+missing=""
+for c in $CANDS; do
+	for m in $METRICS; do
+		awk -v c="$c" -v m="$m" '$1 == "BENCH" && $2 == c && $3 == m && $4 > 0 { f = 1 }
+			END { exit !f }' "$out/output" || missing="$missing $c/$m"
+	done
+done
+check_eq "every candidate has every figure, above zero" "${missing:-none}" none
+[ -z "$missing" ] || sed 's/^/# /' "$out/err"
+
+check "report: results.json, results.txt, chart.dat" \
+	python3 "$REPO_DIR/tools/bench.py" report "$out/output" "$out"
+check_eq "ratios computed" \
+	"$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["ratios"]; print(sorted(r))' "$out/results.json")" \
+	"['vine/plain', 'vine/wg', 'vine0/plain', 'vine0/vxlan', 'vxlan/plain', 'wg/plain']"
+# The ViNe routers dropped nothing but the PMTU probes (too_big).
+check_eq "ViNe routers' drops other than too_big" \
+	"$(awk '$1 == "BENCH" && $3 ~ /^drop_/ && $3 != "drop_too_big"' "$out/output")" ""
+ktap_finished

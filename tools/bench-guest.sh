@@ -1,0 +1,200 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, inside the guest: the same topology for every candidate,
+#
+#   h1 (172.16.1.10) - r1 (10.0.0.1) === r2 (10.0.0.2) - h2 (172.16.2.10)
+#
+# four namespaces per candidate over veth, all built before the first
+# measurement so that repetitions can interleave (A B C A B C ...):
+#
+#   plain   r1 and r2 route the hosts' prefixes to each other (the limit)
+#   vxlan   a VXLAN device between r1 and r2 (no authentication)
+#   wg      a WireGuard device between r1 and r2 (authenticated, encrypted)
+#   vine0   ViNe with mac none
+#   vine    ViNe with its default, HMAC-SHA-256
+#
+# Prints one line per sample: "BENCH CANDIDATE METRIC VALUE", then the
+# scale figures as "BENCH vine METRIC VALUE" (see Documentation/bench.rst).
+#
+#   tools/bench-guest.sh VINE_KO [SECONDS [REPS [SCALE]]]
+#
+# SCALE 0 skips the large tables (the smoke run in the test suite).
+set -u
+cd "$(dirname "$0")/.."
+export VINE_KO=$(realpath "$1")
+T=${2:-5}
+REPS=${3:-3}
+SCALE=${4:-1}
+source selftests/lib.sh
+
+CANDS=${BENCH_CANDIDATES:-plain vxlan wg vine0 vine}
+tmp=$VINE_TMP		# removed at exit, with the namespaces and their iperf3
+
+bench() { echo "BENCH $*"; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+# topo C: the four namespaces of candidate C and their routing.
+topo() {
+	local c=$1 b=$tmp/$1
+	ns_add "${c}h1" "${c}r1" "${c}r2" "${c}h2" || return 1
+	ip -b - <<-EOB || return 1
+	link add eth0 netns ${c}h1 type veth peer name lan0 netns ${c}r1
+	link add wan0 netns ${c}r1 type veth peer name wan0 netns ${c}r2
+	link add eth0 netns ${c}h2 type veth peer name lan0 netns ${c}r2
+	EOB
+	for i in 1 2; do
+		ip -n "${c}h$i" -b - <<-EOB || return 1
+		addr add 172.16.$i.10/24 dev eth0
+		link set eth0 up
+		route add 172.16.0.0/12 via 172.16.$i.1
+		EOB
+		ip -n "${c}r$i" -b - <<-EOB || return 1
+		addr add 172.16.$i.1/24 dev lan0
+		addr add 10.0.0.$i/24 dev wan0
+		link set lan0 up
+		link set wan0 up
+		EOB
+		ip netns exec "${c}r$i" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	done
+	"topo_$c" "$c" "$b"
+}
+
+topo_plain() {
+	ip -n "${1}r1" route add 172.16.2.0/24 via 10.0.0.2 &&
+	ip -n "${1}r2" route add 172.16.1.0/24 via 10.0.0.1
+}
+
+topo_vxlan() {
+	local i j
+	for i in 1 2; do
+		j=$((3 - i))
+		ip -n "${1}r$i" -b - <<-EOB || return 1
+		link add vx0 type vxlan id 42 local 10.0.0.$i remote 10.0.0.$j dstport 4789 dev wan0
+		addr add 192.168.100.$i/24 dev vx0
+		link set vx0 up
+		route add 172.16.$j.0/24 via 192.168.100.$j
+		EOB
+	done
+}
+
+topo_wg() {
+	local i j
+	for i in 1 2; do
+		(umask 077 && wg genkey >"$2.key$i") &&
+			wg pubkey <"$2.key$i" >"$2.pub$i" || return 1
+	done
+	for i in 1 2; do
+		j=$((3 - i))
+		ip -n "${1}r$i" link add wg0 type wireguard &&
+		ip netns exec "${1}r$i" wg set wg0 private-key "$2.key$i" \
+			listen-port 51820 peer "$(cat "$2.pub$j")" \
+			endpoint "10.0.0.$j:51820" allowed-ips "172.16.$j.0/24" &&
+		ip -n "${1}r$i" -b - <<-EOB || return 1
+		addr add 192.168.100.$i/24 dev wg0
+		link set wg0 up
+		route add 172.16.$j.0/24 dev wg0
+		EOB
+	done
+}
+
+topo_vine_mac() {
+	local c=$1 b=$2 mac=$3 i j
+	vinectl genkey >"$b.key" || return 1
+	for i in 1 2; do
+		j=$((3 - i))
+		cat >"$b.r$i" <<-EOB
+		vr set id 10.0.0.$i port 2247 space 172.16.0.0/12 mac $mac
+		vn create 1 name bench
+		vn join 1 172.16.$i.10
+		route add 1 172.16.$j.0/24 via 10.0.0.$j
+		key set 10.0.0.$j $b.key
+		EOB
+		ip netns exec "${c}r$i" vinectl -b "$b.r$i" || return 1
+	done
+}
+topo_vine0() { topo_vine_mac "$1" "$2" none; }
+topo_vine() { topo_vine_mac "$1" "$2" hmac-sha256; }
+
+# The metrics. Each prints one number.
+cpu_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+
+iperf() {
+	local c=$1
+	shift
+	timeout $((T + 30)) ip netns exec "${c}h1" \
+		iperf3 -c 172.16.2.10 -t "$T" -J "$@" >"$tmp/iperf.json" 2>"$tmp/iperf.err"
+}
+
+m_tcp1() {
+	local j0 j1
+	j0=$(cpu_jiffies)
+	iperf "$1" || return 1
+	j1=$(cpu_jiffies)
+	python3 tools/bench.py iperf tcp "$tmp/iperf.json" "$((j1 - j0))" \
+		"$(getconf CLK_TCK)"
+}
+m_tcp4() {
+	iperf "$1" -P 4 && python3 tools/bench.py iperf tcp "$tmp/iperf.json"
+}
+# UDP at IP packet sizes 64 and 1400 (payload + 28 bytes of headers):
+# packets per second received.
+m_udp64() {
+	iperf "$1" -u -b 0 -l 36 && python3 tools/bench.py iperf udp "$tmp/iperf.json"
+}
+m_udp1400() {
+	iperf "$1" -u -b 0 -l 1372 && python3 tools/bench.py iperf udp "$tmp/iperf.json"
+}
+# Request/response: ICMP echo round trips, one at a time.
+m_rtt() {
+	ip netns exec "${1}h1" ping -n -c "$((T * 40))" -i 0.02 -W 1 172.16.2.10 |
+		python3 tools/bench.py ping
+}
+
+vine_load || die "cannot load $VINE_KO"
+modprobe -a vxlan wireguard || die "no vxlan or wireguard module"
+for c in $CANDS; do
+	topo "$c" || die "topology $c failed"
+	ip netns exec "${c}h2" iperf3 -s -D -I "$tmp/iperf-$c.pid" ||
+		die "iperf3 server in ${c}h2"
+done
+sleep 1
+for c in $CANDS; do
+	ip netns exec "${c}h1" ping -n -c 1 -W 5 172.16.2.10 >/dev/null ||
+		die "$c: h1 cannot reach h2"
+done
+bench - kernel "$(uname -r)"
+bench - seconds "$T"
+bench - reps "$REPS"
+
+for r in $(seq "$REPS"); do
+	for m in tcp1 tcp4 udp64 udp1400 rtt; do
+		for c in $CANDS; do
+			out=$("m_$m" "$c") || {
+				echo "bench: $c $m failed" >&2
+				cat "$tmp/iperf.err" "$tmp/iperf.json" >&2
+				continue
+			}
+			# tcp1 prints two values: bits/s and CPU seconds per GB.
+			set -- $out
+			case $m in
+			tcp1) bench "$c" tcp1 "$1"; bench "$c" cpu_s_per_gb "$2" ;;
+			rtt) bench "$c" rtt_p50_us "$1"; bench "$c" rtt_p99_us "$2" ;;
+			*) bench "$c" "$m" "$1" ;;
+			esac
+		done
+	done
+done
+
+# Drops must stay at zero on the ViNe routers, apart from too_big (the
+# PMTU discovery of the TCP runs).
+for c in $CANDS; do
+	case $c in vine*) ;; *) continue ;; esac
+	for i in 1 2; do
+		ip netns exec "${c}r$i" vinectl -j stats |
+			python3 tools/bench.py drops "$c r$i" || exit 1
+	done
+done
+
+[ "$SCALE" = 0 ] && exit 0
+tools/bench-scale.sh vine "$T" || exit 1

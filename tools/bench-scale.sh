@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, large tables (inside the guest, after tools/bench-guest.sh
+# has built candidate C's topology): TCP throughput h1 -> h2 with the small
+# tables, then with 4,096 VNs, 1,000,000 LNDT entries and 100,000 GNDT
+# routes on r1 (the routes in the VN that carries the traffic); memory per
+# entry; vinectl loading and dumping 100,000 routes beside ip -batch
+# loading 100,000 kernel routes.
+#
+#   tools/bench-scale.sh C SECONDS
+set -u
+C=$1 T=$2
+HOSTS=${BENCH_HOSTS:-1000000} ROUTES=${BENCH_ROUTES:-100000} VNS=${BENCH_VNS:-4096}
+d=$(mktemp -d)
+trap 'rm -rf "$d"; ip netns del benchip 2>/dev/null' EXIT
+
+bench() { echo "BENCH $*"; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+# Memory in use, in kB, once the page cache is dropped.
+used_kb() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	awk '/^MemTotal/ { t = $2 } /^MemFree/ { f = $2 } END { print t - f }' /proc/meminfo
+}
+per_entry() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.1f", (b - a) * 1024 / n }'; }
+tcp1() {
+	ip netns exec "${C}h1" iperf3 -c 172.16.2.10 -t "$T" -J >"$d/iperf.json" &&
+		python3 tools/bench.py iperf tcp "$d/iperf.json"
+}
+vx() { ip netns exec "${C}r1" vinectl "$@"; }
+
+# The command files: VNs 2..VNS; hosts from 10.128.0.0 on, in runs of
+# 200 per command, spread over every VN; routes 10.192.0.0/30 and up,
+# in VN 1, to r2.
+python3 - "$d" "$HOSTS" "$ROUTES" "$VNS" <<'PY'
+import ipaddress, sys
+d, hosts, routes, vns = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+ip = lambda i: str(ipaddress.IPv4Address(i))
+with open(d + "/vns", "w") as f:
+    for v in range(2, vns + 1):
+        f.write("vn create %d\n" % v)
+base = int(ipaddress.IPv4Address("10.128.0.0"))
+with open(d + "/hosts", "w") as f:
+    for i in range(0, hosts, 200):
+        n = min(200, hosts - i)
+        f.write("vn join %d %s\n" % ((i // 200) % vns + 1,
+                " ".join(ip(base + i + k) for k in range(n))))
+base = int(ipaddress.IPv4Address("10.192.0.0"))
+with open(d + "/routes", "w") as f, open(d + "/iproutes", "w") as g:
+    for i in range(routes):
+        p = ip(base + 4 * i)
+        f.write("route add 1 %s/30 via 10.0.0.2\n" % p)
+        g.write("route add %s/30 via 10.0.0.2\n" % p)
+PY
+
+small=$(tcp1) || exit 1
+bench "$C" scale_tcp1_small "$small"
+vx vr set space 172.16.0.0/12,10.128.0.0/9 || exit 1
+
+m0=$(used_kb)
+t=$(now)
+vx -b "$d/vns" || exit 1
+bench "$C" scale_vns_load_s "$(since "$t")"
+m1=$(used_kb)
+t=$(now)
+vx -b "$d/hosts" || exit 1
+bench "$C" scale_hosts_load_s "$(since "$t")"
+m2=$(used_kb)
+t=$(now)
+vx -b "$d/routes" || exit 1
+bench "$C" scale_routes_load_s "$(since "$t")"
+m3=$(used_kb)
+bench "$C" scale_bytes_per_vn "$(per_entry "$m0" "$m1" "$((VNS - 1))")"
+bench "$C" scale_bytes_per_host "$(per_entry "$m1" "$m2" "$HOSTS")"
+bench "$C" scale_bytes_per_route "$(per_entry "$m2" "$m3" "$ROUTES")"
+t=$(now)
+n=$(vx route list 1 | wc -l)
+bench "$C" scale_routes_dump_s "$(since "$t")"
+bench "$C" scale_routes_dumped "$n"
+vx -j status
+
+large=$(tcp1) || exit 1
+bench "$C" scale_tcp1_large "$large"
+bench "$C" scale_tcp1_large_over_small \
+	"$(awk -v a="$large" -v b="$small" 'BEGIN { printf "%.3f", a / b }')"
+
+# The same number of kernel routes with ip -batch, in a namespace of its own.
+ip netns add benchip &&
+ip -n benchip link add dummy0 type dummy &&
+ip -n benchip addr add 10.0.0.1/24 dev dummy0 &&
+ip -n benchip link set dummy0 up || exit 1
+t=$(now)
+ip -n benchip -batch "$d/iproutes" || exit 1
+bench ip scale_routes_load_s "$(since "$t")"
+t=$(now)
+n=$(ip -n benchip route show | wc -l)
+bench ip scale_routes_dump_s "$(since "$t")"
+bench ip scale_routes_dumped "$n"
