@@ -13,6 +13,7 @@
 #   wg      a WireGuard device between r1 and r2 (authenticated, encrypted)
 #   vine0   ViNe with mac none
 #   vine    ViNe with its default, HMAC-SHA-256
+#   vineb   ViNe with mac blake2s
 #
 # Prints one line per sample: "BENCH CANDIDATE METRIC VALUE", then the
 # scale figures as "BENCH vine METRIC VALUE" (see Documentation/bench.rst).
@@ -28,7 +29,7 @@ REPS=${3:-3}
 SCALE=${4:-1}
 source selftests/lib.sh
 
-CANDS=${BENCH_CANDIDATES:-plain vxlan wg vine0 vine}
+CANDS=${BENCH_CANDIDATES:-plain vxlan wg vine0 vine vineb}
 tmp=$VINE_TMP		# removed at exit, with the namespaces and their iperf3
 
 bench() { echo "BENCH $*"; }
@@ -115,6 +116,7 @@ topo_vine_mac() {
 }
 topo_vine0() { topo_vine_mac "$1" "$2" none; }
 topo_vine() { topo_vine_mac "$1" "$2" hmac-sha256; }
+topo_vineb() { topo_vine_mac "$1" "$2" blake2s; }
 
 # The metrics. Each prints one number.
 cpu_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }

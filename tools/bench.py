@@ -16,13 +16,14 @@ import json
 import statistics
 import sys
 
-CANDIDATES = ["plain", "vxlan", "wg", "vine0", "vine", "vineq"]
+CANDIDATES = ["plain", "vxlan", "wg", "vine0", "vine", "vineb", "vineq"]
 LABELS = {
     "plain": "plain routing",
     "vxlan": "VXLAN",
     "wg": "WireGuard",
     "vine0": "ViNe mac none",
     "vine": "ViNe HMAC-SHA-256",
+    "vineb": "ViNe BLAKE2s",
     "vineq": "ViNe via queue VR",
 }
 # metric: (label, unit, scale, higher is better)
@@ -124,7 +125,7 @@ def report(output, outdir):
             return None
 
     pairs = [(c, "plain") for c in CANDIDATES if c != "plain"]
-    pairs += [("vine0", "vxlan"), ("vine", "wg")]
+    pairs += [("vine0", "vxlan"), ("vine", "wg"), ("vineb", "wg")]
     for a, b in pairs:
         r = {}
         for m in METRICS:
