@@ -2,12 +2,15 @@
 /*
  * ViNe router: message authentication and replay protection.
  *
- * MAC = HMAC-SHA-256(key, ViNe header with mac[] zeroed || packet)
- * truncated to 128 bits, or keyed BLAKE2s-128 of the same bytes;
- * compared in constant time by the caller.
+ * MAC of the bytes "ViNe header with mac[] zeroed || packet", with the
+ * pairwise key: HMAC-SHA-256 truncated to 128 bits, keyed BLAKE2s-128, or
+ * the ChaCha20-Poly1305 tag (RFC 8439) with those bytes as additional data
+ * and nothing to encrypt, nonce src_vr || counter. Compared in constant
+ * time by the caller.
  * Documentation/wire-format.rst has test vectors.
  */
 #include <crypto/hash.h>
+#include <crypto/poly1305.h>
 #include <crypto/sha2.h>
 #include <linux/skbuff.h>
 
@@ -16,6 +19,7 @@
 struct vine_key *vine_key_alloc(const u8 *raw)
 {
 	struct vine_key *key;
+	unsigned int i;
 	int err;
 
 	key = kzalloc(sizeof(*key), GFP_KERNEL);
@@ -30,6 +34,8 @@ struct vine_key *vine_key_alloc(const u8 *raw)
 	if (err)
 		goto err_tfm;
 	blake2s_init_key(&key->b2s, VINE_MAC_LEN, raw, VINE_KEY_LEN);
+	for (i = 0; i < ARRAY_SIZE(key->chacha); i++)
+		key->chacha[i] = get_unaligned_le32(raw + 4 * i);
 	return key;
 
 err_tfm:
@@ -81,6 +87,12 @@ static int vine_hmac_update(void *desc, const u8 *data, unsigned int n)
 	return crypto_shash_update(desc, data, n);
 }
 
+static int vine_poly1305_update(void *desc, const u8 *data, unsigned int n)
+{
+	poly1305_update(desc, data, n);
+	return 0;
+}
+
 static int vine_b2s_update(void *state, const u8 *data, unsigned int n)
 {
 	blake2s_update(state, data, n);
@@ -124,6 +136,40 @@ static void vine_b2s(const struct vine_key *key, struct sk_buff *skb,
 	blake2s_final(&st, mac);	/* also wipes st */
 }
 
+/* The one-time Poly1305 key: ChaCha20 block 0 for nonce src_vr || counter. */
+static void vine_poly1305(const struct vine_key *key, struct sk_buff *skb,
+			  unsigned int hdr_off, u8 *mac)
+{
+	const struct vinehdr *vh = (void *)(skb->data + hdr_off);
+	const unsigned int mac_off = offsetof(struct vinehdr, mac);
+	static const u8 pad[POLY1305_BLOCK_SIZE];
+	u32 state[CHACHA_STATE_WORDS];
+	struct poly1305_desc_ctx desc;
+	u8 iv[CHACHA_IV_SIZE] = { };	/* block counter 0, then the nonce */
+	u8 block[CHACHA_BLOCK_SIZE];
+	unsigned int len = skb->len - hdr_off;
+	__le64 lens[2];
+
+	memcpy(iv + 4, &vh->src_vr, sizeof(vh->src_vr));
+	memcpy(iv + 8, &vh->counter, sizeof(vh->counter));
+	chacha_init_generic(state, key->chacha, iv);
+	chacha20_block(state, block);
+	poly1305_init(&desc, block);
+
+	poly1305_update(&desc, (const u8 *)vh, mac_off);
+	poly1305_update(&desc, vine_zero_mac, VINE_MAC_LEN);
+	vine_mac_skb(skb, hdr_off + sizeof(struct vinehdr),
+		     vine_poly1305_update, &desc);
+	poly1305_update(&desc, pad, -len & (POLY1305_BLOCK_SIZE - 1));
+	lens[0] = cpu_to_le64(len);
+	lens[1] = 0;		/* nothing encrypted */
+	poly1305_update(&desc, (const u8 *)lens, sizeof(lens));
+	poly1305_final(&desc, mac);
+
+	memzero_explicit(state, sizeof(state));
+	memzero_explicit(block, sizeof(block));
+}
+
 /*
  * The MAC (@mode: enum vine_mac_mode, not none) of the ViNe packet
  * starting at @hdr_off in @skb: the header with its mac[] taken as zero,
@@ -132,11 +178,16 @@ static void vine_b2s(const struct vine_key *key, struct sk_buff *skb,
 int vine_mac(const struct vine_key *key, u8 mode, struct sk_buff *skb,
 	     unsigned int hdr_off, u8 *mac)
 {
-	if (mode == VINE_MAC_BLAKE2S) {
+	switch (mode) {
+	case VINE_MAC_BLAKE2S:
 		vine_b2s(key, skb, hdr_off, mac);
 		return 0;
+	case VINE_MAC_POLY1305:
+		vine_poly1305(key, skb, hdr_off, mac);
+		return 0;
+	default:
+		return vine_hmac(key, skb, hdr_off, mac);
 	}
-	return vine_hmac(key, skb, hdr_off, mac);
 }
 
 /*

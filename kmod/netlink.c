@@ -79,6 +79,34 @@ err:
 	nlmsg_free(msg);
 }
 
+/*
+ * Tell listeners that peer @id was seen at a new outer address (data
+ * path, atomic context: rare, only after a verified MAC).
+ */
+void vine_nl_peer_seen(struct vine_net *vn, u32 id, __be32 addr,
+		       __be16 port)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&vine_genl_family, vn->net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &vine_genl_family, 0,
+			  VINE_CMD_PEER_SEEN);
+	if (!hdr || nla_put_be32(msg, VINE_A_PEER, htonl(id)) ||
+	    nla_put_in_addr(msg, VINE_A_ADDR, addr) ||
+	    nla_put_u16(msg, VINE_A_PORT, ntohs(port))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&vine_genl_family, vn->net, msg, 0, 0,
+				GFP_ATOMIC);
+}
+
 static int vine_parse_spaces(struct vine_cfg *cfg, const struct nlattr *list,
 			     struct netlink_ext_ack *extack)
 {

@@ -39,6 +39,7 @@ static enum vine_drop vine_check_inner(struct sk_buff *skb)
 	if (iph->version != 4 || iph->ihl < 5 || len < iph->ihl * 4 ||
 	    len != skb->len)
 		return VINE_DROP_MALFORMED;
+	skb_set_transport_header(skb, iph->ihl * 4);
 	return VINE_DROP_UNSPEC;
 }
 
@@ -91,6 +92,20 @@ static enum vine_drop vine_verify(struct vine_peer *p, u8 mode,
 	return VINE_DROP_UNSPEC;
 }
 
+/* Note where an authenticated packet of @p came from; tell on a change. */
+static void vine_peer_seen(struct vine_net *vn, struct vine_peer *p,
+			   const struct sk_buff *skb)
+{
+	__be32 addr = ip_hdr(skb)->saddr;
+	__be16 port = udp_hdr(skb)->source;
+	u64 seen = VINE_SEEN(addr, port);
+
+	if (likely(atomic64_read(&p->seen) == seen) ||
+	    atomic64_xchg(&p->seen, seen) == seen)
+		return;
+	vine_nl_peer_seen(vn, p->id, addr, port);
+}
+
 /* encap_rcv of our UDP socket: skb->data is at the UDP header. */
 int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -100,7 +115,7 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	struct vine_peer *p = NULL;
 	struct vine_vn *v = NULL;
 	enum vine_drop reason;
-	unsigned int len;
+	unsigned int len, pkts;
 	u32 my_id, vnid;
 	void *host;
 
@@ -116,7 +131,9 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 		reason = VINE_DROP_BAD_VERSION;
 		goto drop;
 	}
-	if (ntohs(vh->size) != skb->len - sizeof(struct udphdr)) {
+	/* Size 0: a GSO packet of a VR without MAC, cut by the way or not. */
+	if (vh->size ? ntohs(vh->size) != skb->len - sizeof(struct udphdr) :
+		       cfg->mac_mode != VINE_MAC_NONE) {
 		reason = VINE_DROP_MALFORMED;
 		goto drop;
 	}
@@ -130,6 +147,7 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 		reason = vine_verify(p, cfg->mac_mode, skb);
 		if (reason)
 			goto drop;
+		vine_peer_seen(vn, p, skb);
 	}
 
 	vnid = ntohl(vh->vnid);
@@ -149,14 +167,14 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 
-	len = skb->len;
+	len = vine_skb_bytes(skb, &pkts);
 	reason = vine_deliver(vn, skb);
 	if (reason)
 		goto drop;
-	vine_count_rx(vn->stats, len);
-	vine_count_rx(v->stats, len);
+	vine_count_rx(vn->stats, pkts, len);
+	vine_count_rx(v->stats, pkts, len);
 	if (p)
-		vine_count_rx(p->stats, len);
+		vine_count_rx(p->stats, pkts, len);
 	return 0;
 
 drop:

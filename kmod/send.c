@@ -71,15 +71,29 @@ static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
 			  struct sk_buff *skb, struct rtable *rt, __be32 saddr)
 {
 	struct vine_peer *p = r->peer;
-	unsigned int len = skb->len;
+	unsigned int len, pkts;
 	const struct iphdr *iph;
 	struct vinehdr *vh;
 	__be16 df;
 	u8 tos;
 
-	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + VINE_OVERHEAD) ||
-	    (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)))
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + VINE_OVERHEAD))
 		goto drop;
+	len = vine_skb_bytes(skb, &pkts);
+	if (skb_is_gso(skb)) {
+		/*
+		 * No MAC: the packet goes whole, as a UDP tunnel GSO packet
+		 * of inner protocol IPIP; if it must be cut, each piece gets
+		 * a copy of our header (size 0: "to the end").
+		 */
+		skb_reset_mac_header(skb);
+		skb_set_inner_ipproto(skb, IPPROTO_IPIP);
+		if (udp_tunnel_handle_offloads(skb, true))
+			goto drop;
+	} else if (skb->ip_summed == CHECKSUM_PARTIAL &&
+		   skb_checksum_help(skb)) {
+		goto drop;
+	}
 
 	ip_decrease_ttl(ip_hdr(skb));
 	iph = ip_hdr(skb);
@@ -90,7 +104,7 @@ static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
 	memset(vh, 0, sizeof(*vh));
 	vh->version = VINE_WIRE_VERSION;
 	vh->type = VINE_PKT_FORWARD;
-	vh->size = htons(skb->len);
+	vh->size = htons(skb_is_gso(skb) ? 0 : skb->len);
 	vh->counter = cpu_to_be64(atomic64_inc_return(&p->tx_counter));
 	vh->vnid = htonl(v->id);
 	vh->src_vr = htonl(cfg->id ?: ntohl(saddr));
@@ -101,9 +115,9 @@ static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
 			goto drop;
 	}
 
-	vine_count_tx(vn->stats, len);
-	vine_count_tx(v->stats, len);
-	vine_count_tx(p->stats, len);
+	vine_count_tx(vn->stats, pkts, len);
+	vine_count_tx(v->stats, pkts, len);
+	vine_count_tx(p->stats, pkts, len);
 
 	/* iptunnel_xmit() counts on skb->dev as a tunnel device: we have none. */
 	skb->dev = NULL;
@@ -119,8 +133,8 @@ drop:
 }
 
 /*
- * Send @skb (consumed) to the VR of route @r. GSO packets are segmented
- * first: every ViNe packet carries its own MAC and counter.
+ * Send @skb (consumed) to the VR of route @r. With a MAC, GSO packets are
+ * segmented first: every ViNe packet carries its own MAC and counter.
  */
 void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 	       struct vine_vn *v, struct vine_route *r, struct sk_buff *skb)
@@ -157,7 +171,8 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 		goto drop;
 	}
 
-	if (!skb_is_gso(skb)) {
+	/* Without a MAC a GSO packet needs no cutting here (see above). */
+	if (!skb_is_gso(skb) || !key) {
 		vine_xmit_one(vn, cfg, v, r, key, sock->sk, skb, rt, saddr);
 		return;
 	}

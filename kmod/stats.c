@@ -4,6 +4,7 @@
  * and drops by reason. Updated in softirq context without locks.
  */
 #include <net/genetlink.h>
+#include <net/tcp.h>
 
 #include "vine.h"
 
@@ -19,22 +20,48 @@ struct vine_stats __percpu *vine_stats_alloc(void)
 	return s;
 }
 
-void vine_count_tx(struct vine_stats __percpu *s, unsigned int len)
+/*
+ * The packets and inner bytes @skb (at its inner IPv4 header) stands
+ * for: a GSO packet counts as the segments it is cut into, each with its
+ * own headers, so that counters do not depend on offloads.
+ */
+unsigned int vine_skb_bytes(const struct sk_buff *skb, unsigned int *pkts)
+{
+	const struct skb_shared_info *si = skb_shinfo(skb);
+	unsigned int hdr, segs;
+
+	if (!skb_is_gso(skb)) {
+		*pkts = 1;
+		return skb->len;
+	}
+	hdr = skb_transport_offset(skb);
+	if (si->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6))
+		hdr += tcp_hdrlen(skb);
+	else
+		hdr += sizeof(struct udphdr);
+	segs = si->gso_segs ?: DIV_ROUND_UP(skb->len - hdr, si->gso_size);
+	*pkts = segs;
+	return skb->len + (segs - 1) * hdr;
+}
+
+void vine_count_tx(struct vine_stats __percpu *s, unsigned int pkts,
+		   unsigned int len)
 {
 	struct vine_stats *st = this_cpu_ptr(s);
 
 	u64_stats_update_begin(&st->syncp);
-	u64_stats_inc(&st->tx_packets);
+	u64_stats_add(&st->tx_packets, pkts);
 	u64_stats_add(&st->tx_bytes, len);
 	u64_stats_update_end(&st->syncp);
 }
 
-void vine_count_rx(struct vine_stats __percpu *s, unsigned int len)
+void vine_count_rx(struct vine_stats __percpu *s, unsigned int pkts,
+		   unsigned int len)
 {
 	struct vine_stats *st = this_cpu_ptr(s);
 
 	u64_stats_update_begin(&st->syncp);
-	u64_stats_inc(&st->rx_packets);
+	u64_stats_add(&st->rx_packets, pkts);
 	u64_stats_add(&st->rx_bytes, len);
 	u64_stats_update_end(&st->syncp);
 }

@@ -250,9 +250,11 @@ void vine_vn_destroy(struct vine_net *vn, struct vine_vn *v)
 	xa_erase(&vn->vns, v->id);
 	vn->nvns--;
 
+	/* Tables may hold millions of entries: let others run meanwhile. */
 	xa_for_each(&vn->lndt, idx, entry) {
 		if (!v->nhosts)
 			break;
+		cond_resched();
 		if (xa_to_value(entry) != v->id)
 			continue;
 		xa_erase(&vn->lndt, idx);
@@ -260,8 +262,10 @@ void vine_vn_destroy(struct vine_net *vn, struct vine_vn *v)
 		vn->nhosts--;
 	}
 	for (len = 0; len < VINE_PLENS; len++) {
-		xa_for_each(&v->gndt[len], idx, entry)
+		xa_for_each(&v->gndt[len], idx, entry) {
 			vine_route_unlink(vn, v, len, idx);
+			cond_resched();
+		}
 		xa_destroy(&v->gndt[len]);
 	}
 	call_rcu(&v->rcu, vine_vn_free_rcu);
@@ -328,12 +332,16 @@ void vine_tables_flush(struct vine_net *vn)
 	unsigned long idx;
 
 	mutex_lock(&vn->lock);
-	xa_for_each(&vn->vns, idx, v)
+	/* All hosts at once: no VN has to look for its own in the LNDT. */
+	xa_destroy(&vn->lndt);
+	vn->nhosts = 0;
+	xa_for_each(&vn->vns, idx, v) {
+		v->nhosts = 0;
 		vine_vn_destroy(vn, v);
+	}
 	xa_for_each(&vn->peers, idx, p)
 		vine_key_del(vn, p->id, NULL);
-	WARN_ON_ONCE(vn->nhosts || vn->nroutes || vn->npeers);
-	xa_destroy(&vn->lndt);
+	WARN_ON_ONCE(vn->nroutes || vn->npeers);
 	xa_destroy(&vn->vns);
 	xa_destroy(&vn->peers);
 	mutex_unlock(&vn->lock);

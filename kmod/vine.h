@@ -12,6 +12,7 @@
 #define _VINE_H
 
 #include <crypto/blake2s.h>
+#include <crypto/chacha.h>
 #include <linux/mutex.h>
 #include <linux/ip.h>
 #include <linux/netfilter.h>
@@ -73,6 +74,7 @@ struct vine_replay {
 struct vine_key {
 	struct crypto_shash *tfm;	/* hmac(sha256) with the pairwise key */
 	struct blake2s_state b2s;	/* BLAKE2s keyed with it, nothing hashed */
+	u32 chacha[CHACHA_KEY_SIZE / 4];	/* it as a ChaCha20 key */
 	struct rcu_work rwork;		/* frees it after a grace period */
 };
 
@@ -84,6 +86,8 @@ struct vine_key {
  * @tx_counter: last counter sent to this peer
  * @replay: counters seen from this peer
  * @dst_cache: route to the peer
+ * @seen: outer source of the last authenticated packet from the peer,
+ *	VINE_SEEN(addr, port); 0 before the first
  * @stats: per-CPU counters
  * @rwork: frees the peer after a grace period, in process context
  */
@@ -94,9 +98,13 @@ struct vine_peer {
 	atomic64_t tx_counter;
 	struct vine_replay replay;
 	struct dst_cache dst_cache;
+	atomic64_t seen;
 	struct vine_stats __percpu *stats;
 	struct rcu_work rwork;
 };
+
+#define VINE_SEEN(addr, port) \
+	(BIT_ULL(48) | (u64)ntohl(addr) << 16 | ntohs(port))
 
 /* A GNDT entry: where packets for one prefix of one VN go. */
 struct vine_route {
@@ -213,8 +221,11 @@ void vine_replay_reset(struct vine_replay *r);
 
 /* stats.c */
 struct vine_stats __percpu *vine_stats_alloc(void);
-void vine_count_tx(struct vine_stats __percpu *s, unsigned int len);
-void vine_count_rx(struct vine_stats __percpu *s, unsigned int len);
+unsigned int vine_skb_bytes(const struct sk_buff *skb, unsigned int *pkts);
+void vine_count_tx(struct vine_stats __percpu *s, unsigned int pkts,
+		   unsigned int len);
+void vine_count_rx(struct vine_stats __percpu *s, unsigned int pkts,
+		   unsigned int len);
 void vine_count_drop(struct vine_stats __percpu *s);
 void vine_drop(struct vine_net *vn, struct vine_vn *v, struct vine_peer *p,
 	       enum vine_drop reason);
@@ -229,6 +240,10 @@ void vine_hook_unregister(struct vine_net *vn);
 /* send.c */
 void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 	       struct vine_vn *v, struct vine_route *r, struct sk_buff *skb);
+
+/* netlink.c */
+void vine_nl_peer_seen(struct vine_net *vn, u32 id, __be32 addr,
+		       __be16 port);
 
 /* socket.c, receive.c */
 int vine_socket_open(struct vine_net *vn, u16 port);

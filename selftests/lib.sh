@@ -340,6 +340,30 @@ vtx() {
 	vexpect "${words[@]}"
 }
 
+# vine_tcp_xfer SRC DST DST-ADDR BYTES: send exactly BYTES from SRC to DST,
+# both ends starting without a path MTU learnt; "ok" when both sides count
+# BYTES bytes with the same SHA-256, else what they said.
+vine_tcp_xfer() {
+	local sent got ns
+	for ns in "$1" "$2"; do
+		ip netns exec "$ns" sh -c 'echo -1 > /proc/sys/net/ipv4/route/flush'
+	done
+	rm -f "$VINE_TMP/tcp.ready"
+	ip netns exec "$2" timeout 120 $VINE_PY "$VINE_PKT" tcp-sink --port 6000 \
+		--ready "$VINE_TMP/tcp.ready" >"$VINE_TMP/tcp.sink" 2>&1 &
+	local pid=$!
+	vine_wait_file "$VINE_TMP/tcp.ready"
+	sent=$(ip netns exec "$1" timeout 120 $VINE_PY "$VINE_PKT" tcp-source --to "$3" \
+		--port 6000 --bytes "$4" 2>&1)
+	wait $pid
+	got=$(cat "$VINE_TMP/tcp.sink")
+	if [[ $sent == "$got" && $sent =~ ^$4\ [0-9a-f]{64}$ ]]; then
+		echo ok
+	else
+		echo "sent: $sent | received: $got"
+	fi
+}
+
 VINE_SITES="-ABC"	# site letter by number: ${VINE_SITES:2:1} is B
 _vt_failed=0
 _vt() {

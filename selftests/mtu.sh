@@ -89,33 +89,9 @@ check_eq "1428 bytes with DF: 5 x 1428 bytes each way" \
 	"vrA: $(vtraffic 5 7140 '' 'peers[10.0.0.2].' 'vns[1].') | vrB: $(vtraffic 5 7140 '' 'peers[10.0.0.1].' 'vns[1].')"
 
 # ---- TCP with 1500-byte host MTU ------------------------------------------------
-# tcp_xfer SRC DST DST-ADDR BYTES: send exactly BYTES from SRC to DST,
-# both ends starting without a path MTU learnt; "ok" when both sides count
-# BYTES bytes with the same SHA-256, else what they said.
-tcp_xfer() {
-	local sent got ns
-	for ns in "$1" "$2"; do
-		ip netns exec "$ns" sh -c 'echo -1 > /proc/sys/net/ipv4/route/flush'
-	done
-	rm -f "$VINE_TMP/tcp.ready"
-	ip netns exec "$2" timeout 120 $PKT tcp-sink --port 6000 \
-		--ready "$VINE_TMP/tcp.ready" >"$VINE_TMP/tcp.sink" 2>&1 &
-	local pid=$!
-	vine_wait_file "$VINE_TMP/tcp.ready"
-	sent=$(ip netns exec "$1" timeout 120 $PKT tcp-source --to "$3" \
-		--port 6000 --bytes "$4" 2>&1)
-	wait $pid
-	got=$(cat "$VINE_TMP/tcp.sink")
-	if [[ $sent == "$got" && $sent =~ ^$4\ [0-9a-f]{64}$ ]]; then
-		echo ok
-	else
-		echo "sent: $sent | received: $got"
-	fi
-}
-
 vsnap t0 vrA vrB
 check_eq "TCP b1 -> a1: 4 MiB sent and received, same SHA-256" \
-	"$(tcp_xfer b1 a1 172.16.1.10 4194304)" ok
+	"$(vine_tcp_xfer b1 a1 172.16.1.10 4194304)" ok
 vsnap t1 vrA vrB
 check_range "TCP b1 -> a1: vrB answered too_big (path MTU discovery)" \
 	"$(vsnap_delta t0 t1 vrB drops.too_big)" 1 100000
@@ -125,7 +101,7 @@ check_eq "TCP b1 -> a1: no other drop" \
 
 vsnap t2 vrA vrB
 check_eq "TCP a1 -> b1: 10 MiB sent and received, same SHA-256" \
-	"$(tcp_xfer a1 b1 172.16.2.10 10485760)" ok
+	"$(vine_tcp_xfer a1 b1 172.16.2.10 10485760)" ok
 vsnap t3 vrA vrB
 check_range "TCP a1 -> b1: vrA answered too_big (path MTU discovery)" \
 	"$(vsnap_delta t2 t3 vrA drops.too_big)" 1 100000

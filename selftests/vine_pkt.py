@@ -109,10 +109,61 @@ def udp(src, dst, sport, dport, data):
 MAC_ALG = "hmac-sha256"
 
 
+def chacha20_block(key, counter, nonce):
+    """RFC 8439 section 2.3: one 64-byte block."""
+    def rotl(v, n):
+        return ((v << n) | (v >> (32 - n))) & 0xffffffff
+
+    def qr(x, a, b, c, d):
+        x[a] = (x[a] + x[b]) & 0xffffffff
+        x[d] = rotl(x[d] ^ x[a], 16)
+        x[c] = (x[c] + x[d]) & 0xffffffff
+        x[b] = rotl(x[b] ^ x[c], 12)
+        x[a] = (x[a] + x[b]) & 0xffffffff
+        x[d] = rotl(x[d] ^ x[a], 8)
+        x[c] = (x[c] + x[d]) & 0xffffffff
+        x[b] = rotl(x[b] ^ x[c], 7)
+
+    st = ([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574] +
+          list(struct.unpack("<8I", key)) + [counter] +
+          list(struct.unpack("<3I", nonce)))
+    x = list(st)
+    for _ in range(10):
+        for a, b, c, d in ((0, 4, 8, 12), (1, 5, 9, 13), (2, 6, 10, 14),
+                           (3, 7, 11, 15), (0, 5, 10, 15), (1, 6, 11, 12),
+                           (2, 7, 8, 13), (3, 4, 9, 14)):
+            qr(x, a, b, c, d)
+    return struct.pack("<16I", *((x[i] + st[i]) & 0xffffffff
+                                 for i in range(16)))
+
+
+def poly1305(otk, msg):
+    """RFC 8439 section 2.5."""
+    r = int.from_bytes(otk[:16], "little") & 0x0ffffffc0ffffffc0ffffffc0fffffff
+    s = int.from_bytes(otk[16:32], "little")
+    p = (1 << 130) - 5
+    acc = 0
+    for i in range(0, len(msg), 16):
+        n = int.from_bytes(msg[i:i + 16] + b"\x01", "little")
+        acc = (acc + n) * r % p
+    return ((acc + s) & ((1 << 128) - 1)).to_bytes(16, "little")
+
+
+def chacha20_poly1305_tag(key, nonce, aad):
+    """RFC 8439 section 2.8 with nothing to encrypt: the tag of @aad."""
+    otk = chacha20_block(key, 0, nonce)[:32]
+    pad = bytes(-len(aad) % 16)
+    return poly1305(otk, aad + pad + struct.pack("<QQ", len(aad), 0))
+
+
 def vine_mac(key, hdr, inner):
     import hashlib
     import hmac
     zeroed = hdr[:MAC_OFF] + bytes(MAC_LEN)
+    if MAC_ALG == "poly1305":
+        # nonce: src_vr then counter, as they are in the header
+        return chacha20_poly1305_tag(key, hdr[20:24] + hdr[8:16],
+                                     zeroed + inner)
     if MAC_ALG == "blake2s":
         return hashlib.blake2s(zeroed + inner, digest_size=MAC_LEN,
                                key=key).digest()
@@ -589,7 +640,7 @@ def cmd_get(a):
 def main():
     import argparse
     p = argparse.ArgumentParser(prog="vine_pkt.py")
-    p.add_argument("--alg", choices=["hmac-sha256", "blake2s"],
+    p.add_argument("--alg", choices=["hmac-sha256", "poly1305", "blake2s"],
                    default="hmac-sha256", help="MAC algorithm")
     sub = p.add_subparsers(dest="cmd", required=True)
 

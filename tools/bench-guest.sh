@@ -13,6 +13,7 @@
 #   wg      a WireGuard device between r1 and r2 (authenticated, encrypted)
 #   vine0   ViNe with mac none
 #   vine    ViNe with its default, HMAC-SHA-256
+#   vinep   ViNe with mac poly1305
 #   vineb   ViNe with mac blake2s
 #
 # Prints one line per sample: "BENCH CANDIDATE METRIC VALUE", then the
@@ -29,7 +30,7 @@ REPS=${3:-3}
 SCALE=${4:-1}
 source selftests/lib.sh
 
-CANDS=${BENCH_CANDIDATES:-plain vxlan wg vine0 vine vineb}
+CANDS=${BENCH_CANDIDATES:-plain vxlan wg vine0 vine vinep vineb}
 tmp=$VINE_TMP		# removed at exit, with the namespaces and their iperf3
 
 bench() { echo "BENCH $*"; }
@@ -116,6 +117,7 @@ topo_vine_mac() {
 }
 topo_vine0() { topo_vine_mac "$1" "$2" none; }
 topo_vine() { topo_vine_mac "$1" "$2" hmac-sha256; }
+topo_vinep() { topo_vine_mac "$1" "$2" poly1305; }
 topo_vineb() { topo_vine_mac "$1" "$2" blake2s; }
 
 # The metrics. Each prints one number.

@@ -16,13 +16,15 @@ import json
 import statistics
 import sys
 
-CANDIDATES = ["plain", "vxlan", "wg", "vine0", "vine", "vineb", "vineq"]
+CANDIDATES = ["plain", "vxlan", "wg", "vine0", "vine", "vinep", "vineb",
+              "vineq"]
 LABELS = {
     "plain": "plain routing",
     "vxlan": "VXLAN",
     "wg": "WireGuard",
     "vine0": "ViNe mac none",
     "vine": "ViNe HMAC-SHA-256",
+    "vinep": "ViNe Poly1305",
     "vineb": "ViNe BLAKE2s",
     "vineq": "ViNe via queue VR",
 }
@@ -125,7 +127,8 @@ def report(output, outdir):
             return None
 
     pairs = [(c, "plain") for c in CANDIDATES if c != "plain"]
-    pairs += [("vine0", "vxlan"), ("vine", "wg"), ("vineb", "wg")]
+    pairs += [("vine0", "vxlan"), ("vine", "wg"), ("vinep", "wg"),
+              ("vineb", "wg")]
     for a, b in pairs:
         r = {}
         for m in METRICS:

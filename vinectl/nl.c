@@ -246,3 +246,50 @@ int vnl_dump(uint8_t cmd, uint32_t vnid, vnl_parse_fn parse, void *arg)
 		vnl_put(msg, VINE_A_VN_ID, sizeof(vnid), &vnid);
 	return vnl_transact(msg, parse, arg);
 }
+
+struct vnl_listener {
+	vnl_event_fn fn;
+	int error;
+};
+
+static int vnl_event(struct nl_msg *msg, void *arg)
+{
+	struct vnl_listener *l = arg;
+	struct nlattr *tb[VINE_A_MAX + 1];
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, VINE_A_MAX, NULL) < 0 ||
+	    l->fn(gh->cmd, tb) < 0) {
+		l->error = 1;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+/*
+ * Join the "events" group and hand every event to @fn until it fails or
+ * the socket does. Returns only on error (printed), with 1.
+ */
+int vnl_listen(vnl_event_fn fn)
+{
+	struct vnl_listener l = { .fn = fn };
+	int grp, err;
+
+	vnl_open();
+	grp = genl_ctrl_resolve_grp(sk, VINE_GENL_NAME, VINE_MCGRP_EVENTS);
+	if (grp < 0)
+		return fail("cannot find the vine events group: %s",
+			    nl_geterror(grp));
+	err = nl_socket_add_membership(sk, grp);
+	if (err < 0)
+		return fail("cannot join the vine events group: %s",
+			    nl_geterror(err));
+	nl_socket_disable_seq_check(sk);
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, vnl_event, &l);
+	do
+		err = nl_recvmsgs_default(sk);
+	while (err >= 0 && !l.error);
+	if (l.error)
+		return 1;
+	return fail("netlink: %s", nl_geterror(err));
+}

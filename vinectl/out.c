@@ -174,6 +174,7 @@ static bool emit(void)
 	out_file = NULL;
 	ok = ok && fwrite(buf, 1, buf_len, stdout) == buf_len;
 	free(buf);
+	first = true;	/* a next document (vinectl monitor) starts afresh */
 	return fflush(stdout) == 0 && ok;
 }
 

@@ -7,13 +7,13 @@
  */
 #include "vinectl.h"
 
-static const struct vword proto_words[] = {
+const struct vword proto_words[] = {
 	{ "udp", VINE_PROTO_UDP },
 	{ "tcp", VINE_PROTO_TCP },
 	{ }
 };
 
-static const struct vword type_words[] = {
+const struct vword type_words[] = {
 	{ "regular", VINE_ROUTE_REGULAR },
 	{ "queue", VINE_ROUTE_QUEUE },
 	{ "disabled", VINE_ROUTE_DISABLED },

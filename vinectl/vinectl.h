@@ -33,6 +33,8 @@ int vnl_transact(struct nl_msg *msg, vnl_parse_fn parse, void *arg);
 int vnl_change(struct nl_msg *msg, const char *what);
 int vnl_dump(uint8_t cmd, uint32_t vnid, vnl_parse_fn parse, void *arg);
 uint64_t vnl_uint(const struct nlattr *a);
+typedef int (*vnl_event_fn)(uint8_t cmd, struct nlattr **tb);
+int vnl_listen(vnl_event_fn fn);
 
 /*
  * out.c: every read command prints through these, human or JSON (-j).
@@ -73,6 +75,9 @@ const char *word_name(const struct vword *words, uint64_t val);
 char *addr_str(char *buf, uint32_t addr);
 char *prefix_str(char *buf, uint32_t addr, uint8_t len);
 
+/* vr.c, route.c: the names of enum values */
+extern const struct vword mac_words[], proto_words[], type_words[];
+
 /* vn.c */
 struct vn_info {
 	uint32_t id;
@@ -98,6 +103,6 @@ int usage(void);
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 extern const struct vcmd status_cmds[], vr_cmds[], vn_cmds[], route_cmds[],
-	key_cmds[], stats_cmds[];
+	key_cmds[], stats_cmds[], monitor_cmds[];
 
 #endif

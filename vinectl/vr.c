@@ -2,7 +2,7 @@
 /*
  * vinectl vr show
  * vinectl vr set [id ID|A.B.C.D] [port PORT] [space PREFIX[,PREFIX...]]
- *		  [mac hmac-sha256|blake2s|none]
+ *		  [mac hmac-sha256|poly1305|blake2s|none]
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,9 +10,10 @@
 
 #include "vinectl.h"
 
-static const struct vword mac_words[] = {
+const struct vword mac_words[] = {
 	{ "hmac-sha256", VINE_MAC_HMAC_SHA256 },
 	{ "blake2s", VINE_MAC_BLAKE2S },
+	{ "poly1305", VINE_MAC_POLY1305 },
 	{ "none", VINE_MAC_NONE },
 	{ }
 };
@@ -155,6 +156,6 @@ static int cmd_vr_set(int argc, char **argv)
 const struct vcmd vr_cmds[] = {
 	{ "vr", "show", cmd_vr_show, "vr show" },
 	{ "vr", "set", cmd_vr_set,
-	  "vr set [id ID|A.B.C.D] [port PORT] [space PREFIX[,PREFIX...]|none] [mac hmac-sha256|blake2s|none]" },
+	  "vr set [id ID|A.B.C.D] [port PORT] [space PREFIX[,PREFIX...]|none] [mac hmac-sha256|poly1305|blake2s|none]" },
 	{ }
 };

@@ -54,6 +54,7 @@ enum vine_mac_mode {
 	VINE_MAC_HMAC_SHA256,	/* HMAC-SHA-256 truncated to 128 bits */
 	VINE_MAC_NONE,		/* no MAC: trusted links only */
 	VINE_MAC_BLAKE2S,	/* keyed BLAKE2s, 128-bit output (RFC 7693) */
+	VINE_MAC_POLY1305,	/* ChaCha20-Poly1305 tag, packet as AAD (RFC 8439) */
 
 	__VINE_MAC_MAX
 };
@@ -140,6 +141,10 @@ enum vine_drop {
  * @VINE_CMD_DEL_KEY: VINE_A_PEER
  * @VINE_CMD_GET_PEER: dump of peer VRs: id, key present, counters
  * @VINE_CMD_GET_STATS: VR counters and drops by reason
+ * @VINE_CMD_PEER_SEEN: event only, on the "events" group: a peer VR's
+ *	authenticated packet came from a new outer address or port (the
+ *	first one since the peer was created, or a NAT rebinding):
+ *	VINE_A_PEER, VINE_A_ADDR (outer source), VINE_A_PORT (its port)
  */
 enum vine_cmd {
 	VINE_CMD_UNSPEC,
@@ -159,6 +164,7 @@ enum vine_cmd {
 	VINE_CMD_DEL_KEY,
 	VINE_CMD_GET_PEER,
 	VINE_CMD_GET_STATS,
+	VINE_CMD_PEER_SEEN,
 
 	__VINE_CMD_MAX
 };

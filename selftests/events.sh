@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The "events" multicast group, through `vinectl monitor`: every change is
+# announced with its words and its generation (never a key), in the
+# namespace where it happened only; a peer's first authenticated packet
+# announces where it came from (peer-seen), and only once.
+
+source "$(dirname "$0")/lib.sh"
+
+ktap_plan 7
+
+check "insmod vine.ko" vine_load
+check_sh "Figure 3-10 topology, MAC hmac-sha256" vine_topology_up hmac-sha256
+
+# monitor NS NAME [-j]: vinectl monitor in NS, into $VINE_TMP/NAME.
+monitor() {
+	ip netns exec "$1" vinectl ${3:-} monitor >"$VINE_TMP/$2" 2>&1 &
+}
+monitor vrB mon.B
+monitor vrB mon.Bj -j
+monitor vrC mon.C
+sleep 1		# the listeners join the group
+
+g=$(vgen vrB)
+V() { ip netns exec vrB vinectl "$@"; }
+V vn create 5 name "ev \"five\""
+V vn join 5 172.16.2.50
+V route add 5 172.16.7.0/24 via 10.0.0.3 port 4000 type regular
+V route replace 5 172.16.7.0/24 via 10.0.0.1
+V key set 10.0.0.3 "$VINE_TMP/key.BC"
+V vr set port 2247 space 172.16.0.0/12 mac hmac-sha256
+V vn leave 5 172.16.2.50
+V route del 5 172.16.7.0/24
+V vn delete 5
+# a1 -> b1: vrB sees vrA's first authenticated packet (once, not 3 times).
+vping a1 172.16.2.10 3 >/dev/null
+sleep 1
+
+want="new-vn vn 5 name ev \"five\" generation $((g + 1))
+new-host vn 5 host 172.16.2.50 generation $((g + 2))
+new-route vn 5 prefix 172.16.7.0/24 via 10.0.0.3 port 4000 type regular generation $((g + 3))
+new-route vn 5 prefix 172.16.7.0/24 via 10.0.0.1 replace yes generation $((g + 4))
+set-key peer 10.0.0.3 generation $((g + 5))
+set-vr space 172.16.0.0/12 mac hmac-sha256 port 2247 generation $((g + 6))
+del-host vn 5 host 172.16.2.50 generation $((g + 7))
+del-route vn 5 prefix 172.16.7.0/24 generation $((g + 8))
+del-vn vn 5 generation $((g + 9))
+peer-seen peer 10.0.0.1 addr 10.0.0.1 port 2247"
+check_eq "vrB: each change once, in order, then peer-seen" \
+	"$(cat "$VINE_TMP/mon.B")" "$want"
+check_eq "vrB -j: the same as JSON, one object a line" \
+	"$(sed -n '1p;10p' "$VINE_TMP/mon.Bj")" \
+	"{\"event\":\"new-vn\",\"vn\":5,\"name\":\"ev \\\"five\\\"\",\"generation\":$((g + 1))}
+{\"event\":\"peer-seen\",\"peer\":\"10.0.0.1\",\"addr\":\"10.0.0.1\",\"port\":2247}"
+check_eq "no event carries a key (set-key: the peer only)" \
+	"$(grep -c '"key"' "$VINE_TMP/mon.Bj" | tr -d '\n')" 0
+check_eq "vrC heard nothing of vrB (events stay in their namespace)" \
+	"$(cat "$VINE_TMP/mon.C")" ""
+
+# A new source port for vrA (as after a NAT rebinding): announced again,
+# once. (vrB still answers to port 2247: the pings get no reply.)
+ip netns exec vrA vinectl vr set port 2300
+vping a1 172.16.2.10 2 >/dev/null
+sleep 1
+check_eq "vrA moved to port 2300: peer-seen again, once" \
+	"$(grep '^peer-seen' "$VINE_TMP/mon.B")" \
+	"peer-seen peer 10.0.0.1 addr 10.0.0.1 port 2247
+peer-seen peer 10.0.0.1 addr 10.0.0.1 port 2300"
+ktap_finished
