@@ -311,31 +311,18 @@ vexpect() {
 # vtraffic PACKETS BYTES PREFIX...: vexpect words for PACKETS packets of
 # BYTES inner bytes sent and as many received, on each counter PREFIX
 # ("" for the VR, "peers[10.0.0.2]." for a peer, "vns[1]." for a VN).
-vtraffic() {
-	local p=$1 b=$2 pre words=()
-	shift 2
-	for pre in "$@"; do
-		words+=("${pre}tx_packets +$p" "${pre}tx_bytes +$b"
-			"${pre}rx_packets +$p" "${pre}rx_bytes +$b")
-	done
-	vexpect "${words[@]}"
-}
+# vrx: the same, received only; vtx: sent only.
+vtraffic() { _vcount "tx rx" "$@"; }
+vrx() { _vcount rx "$@"; }
+vtx() { _vcount tx "$@"; }
 
-# vrx PACKETS BYTES PREFIX...: the same, received only; vtx: sent only.
-vrx() {
-	local p=$1 b=$2 pre words=()
-	shift 2
+_vcount() {
+	local dirs=$1 p=$2 b=$3 pre d words=()
+	shift 3
 	for pre in "$@"; do
-		words+=("${pre}rx_packets +$p" "${pre}rx_bytes +$b")
-	done
-	vexpect "${words[@]}"
-}
-
-vtx() {
-	local p=$1 b=$2 pre words=()
-	shift 2
-	for pre in "$@"; do
-		words+=("${pre}tx_packets +$p" "${pre}tx_bytes +$b")
+		for d in $dirs; do
+			words+=("${pre}${d}_packets +$p" "${pre}${d}_bytes +$b")
+		done
 	done
 	vexpect "${words[@]}"
 }
