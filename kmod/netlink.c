@@ -45,6 +45,7 @@ static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
 	[VINE_A_COUNT_PEERS] = VINE_READ_ONLY,
 	[VINE_A_OVERHEAD] = VINE_READ_ONLY,
 	[VINE_A_REPLACE] = { .type = NLA_FLAG },
+	[VINE_A_LAST_SEEN] = VINE_READ_ONLY,
 };
 
 /* Tell listeners what changed: the request's attributes, never a key. */

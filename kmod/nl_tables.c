@@ -364,9 +364,17 @@ static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
 			  void *entry, const void *arg)
 {
 	struct vine_peer *p = entry;
+	u64 seen = atomic64_read(&p->seen);
+	unsigned long ago = jiffies - READ_ONCE(p->last_rx);
 
 	if (nla_put_in_addr(skb, VINE_A_PEER, htonl(p->id)) ||
 	    (rcu_access_pointer(p->key) && nla_put_flag(skb, VINE_A_HAS_KEY)))
+		return -EMSGSIZE;
+	if (seen &&
+	    (nla_put_in_addr(skb, VINE_A_ADDR, htonl((u32)(seen >> 16))) ||
+	     nla_put_u16(skb, VINE_A_PORT, (u16)seen) ||
+	     nla_put_u64_64bit(skb, VINE_A_LAST_SEEN, jiffies_to_msecs(ago),
+			       VINE_A_PAD)))
 		return -EMSGSIZE;
 	return vine_stats_put(skb, VINE_A_STATS, p->stats);
 }

@@ -92,14 +92,19 @@ static enum vine_drop vine_verify(struct vine_peer *p, u8 mode,
 	return VINE_DROP_UNSPEC;
 }
 
-/* Note where an authenticated packet of @p came from; tell on a change. */
+/* Note where and when an authenticated packet of @p came from; tell on a
+ * change of address.
+ */
 static void vine_peer_seen(struct vine_net *vn, struct vine_peer *p,
 			   const struct sk_buff *skb)
 {
 	__be32 addr = ip_hdr(skb)->saddr;
 	__be16 port = udp_hdr(skb)->source;
 	u64 seen = VINE_SEEN(addr, port);
+	unsigned long now = jiffies;
 
+	if (READ_ONCE(p->last_rx) != now)	/* a shared line: write rarely */
+		WRITE_ONCE(p->last_rx, now);
 	if (likely(atomic64_read(&p->seen) == seen) ||
 	    atomic64_xchg(&p->seen, seen) == seen)
 		return;

@@ -88,6 +88,7 @@ struct vine_key {
  * @dst_cache: route to the peer
  * @seen: outer source of the last authenticated packet from the peer,
  *	VINE_SEEN(addr, port); 0 before the first
+ * @last_rx: jiffies at that packet
  * @stats: per-CPU counters
  * @rwork: frees the peer after a grace period, in process context
  */
@@ -99,6 +100,7 @@ struct vine_peer {
 	struct vine_replay replay;
 	struct dst_cache dst_cache;
 	atomic64_t seen;
+	unsigned long last_rx;
 	struct vine_stats __percpu *stats;
 	struct rcu_work rwork;
 };

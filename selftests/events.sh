@@ -4,11 +4,12 @@
 # The "events" multicast group, through `vinectl monitor`: every change is
 # announced with its words and its generation (never a key), in the
 # namespace where it happened only; a peer's first authenticated packet
-# announces where it came from (peer-seen), and only once.
+# announces where it came from (peer-seen), and only once; vinectl peer
+# list/show tell where and when each peer was last seen.
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 7
+ktap_plan 10
 
 check "insmod vine.ko" vine_load
 check_sh "Figure 3-10 topology, MAC hmac-sha256" vine_topology_up hmac-sha256
@@ -57,6 +58,25 @@ check_eq "no event carries a key (set-key: the peer only)" \
 	"$(grep -c '"key"' "$VINE_TMP/mon.Bj" | tr -d '\n')" 0
 check_eq "vrC heard nothing of vrB (events stay in their namespace)" \
 	"$(cat "$VINE_TMP/mon.C")" ""
+
+# vinectl peer list / show: where and when each peer was last seen.
+jpeer() {
+	ip netns exec vrB vinectl -j peer show "$1" |
+		sed 's/"last_seen_ms":\([0-9]*\)/"last_seen_ms":<\1>/'
+}
+pj=$(jpeer 10.0.0.1)
+ms=$(echo "$pj" | sed -n 's/.*"last_seen_ms":<\([0-9]*\)>.*/\1/p')
+check_eq "vrB: -j peer show 10.0.0.1 (seen at 10.0.0.1:2247, 3 pings each way)" \
+	"$(echo "$pj" | sed "s/<$ms>/<MS>/")/$([ "${ms:-x}" -lt 10000 ] 2>/dev/null && echo recent)" \
+	'{"id":"10.0.0.1","key":true,"seen":true,"seen_at":"10.0.0.1:2247","last_seen_ms":<MS>,"tx_packets":3,"tx_bytes":252,"rx_packets":3,"rx_bytes":252,"drops":0}/recent'
+check_eq "vrB: peer list: 10.0.0.1 seen, 10.0.0.3 never" \
+	"$(ip netns exec vrB vinectl peer list | awk '{ print $1, $2, $3, $4 }')" \
+	"ID KEY SEEN SEEN_AT
+10.0.0.1 yes yes 10.0.0.1:2247
+10.0.0.3 yes no -"
+check_fails "peer show of an unknown peer" 1 \
+	"vinectl: no such peer VR: 10.9.9.9 (see vinectl peer list)" \
+	ip netns exec vrB vinectl peer show 10.9.9.9
 
 # A new source port for vrA (as after a NAT rebinding): announced again,
 # once. (vrB still answers to port 2247: the pings get no reply.)

@@ -18,7 +18,7 @@
 
 static const struct vcmd *const cmd_tables[] = {
 	status_cmds, vr_cmds, vn_cmds, route_cmds, key_cmds, stats_cmds,
-	monitor_cmds,
+	peer_cmds, monitor_cmds,
 };
 
 #define for_each_cmd(i, c) \

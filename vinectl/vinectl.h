@@ -103,6 +103,6 @@ int usage(void);
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 extern const struct vcmd status_cmds[], vr_cmds[], vn_cmds[], route_cmds[],
-	key_cmds[], stats_cmds[], monitor_cmds[];
+	key_cmds[], stats_cmds[], monitor_cmds[], peer_cmds[];
 
 #endif

@@ -139,7 +139,9 @@ enum vine_drop {
  * @VINE_CMD_GET_ROUTE: dump of the GNDTs, optionally only VINE_A_VN_ID
  * @VINE_CMD_SET_KEY: VINE_A_PEER, VINE_A_KEY
  * @VINE_CMD_DEL_KEY: VINE_A_PEER
- * @VINE_CMD_GET_PEER: dump of peer VRs: id, key present, counters
+ * @VINE_CMD_GET_PEER: dump of peer VRs: id, key present, counters, and
+ *	where and when it was last seen (VINE_A_ADDR, VINE_A_PORT,
+ *	VINE_A_LAST_SEEN)
  * @VINE_CMD_GET_STATS: VR counters and drops by reason
  * @VINE_CMD_PEER_SEEN: event only, on the "events" group: a peer VR's
  *	authenticated packet came from a new outer address or port (the
@@ -200,6 +202,9 @@ enum vine_cmd {
  * @VINE_A_COUNT_PEERS: u32 (answers only)
  * @VINE_A_OVERHEAD: u32, bytes added by encapsulation (answers only)
  * @VINE_A_REPLACE: flag, NEW_ROUTE may replace an existing route
+ * @VINE_A_LAST_SEEN: u64, milliseconds since the peer's last packet with
+ *	a verified MAC (GET_PEER answers only, with VINE_A_ADDR and
+ *	VINE_A_PORT: where it came from; absent before the first)
  */
 enum vine_attr {
 	VINE_A_UNSPEC,
@@ -228,6 +233,7 @@ enum vine_attr {
 	VINE_A_COUNT_PEERS,
 	VINE_A_OVERHEAD,
 	VINE_A_REPLACE,
+	VINE_A_LAST_SEEN,
 
 	__VINE_A_MAX
 };

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vinectl peer list
+ * vinectl peer show ADDRESS
+ *
+ * The peer VRs this VR knows (through a route or a key): whether it has a
+ * key, where its last authenticated packet came from and how long ago,
+ * and its counters.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "vinectl.h"
+
+struct peer_filter {
+	uint32_t id;		/* network order; 0: every peer */
+	int found;
+};
+
+static int parse_peer(struct nlattr **tb, void *arg)
+{
+	struct peer_filter *f = arg;
+	uint64_t c[VINE_STATS_A_MAX + 1];
+	char buf[ADDR_STRLEN], at[ADDR_STRLEN + 6];
+	bool seen = tb[VINE_A_ADDR] && tb[VINE_A_PORT] && tb[VINE_A_LAST_SEEN];
+	uint32_t id;
+
+	if (!tb[VINE_A_PEER])
+		return -1;
+	id = nla_get_u32(tb[VINE_A_PEER]);
+	if (f->id && id != f->id)
+		return 0;
+	f->found++;
+	stats_parse(tb[VINE_A_STATS], c);
+	out_begin(NULL);
+	out_str("id", addr_str(buf, id));
+	out_bool("key", tb[VINE_A_HAS_KEY]);
+	out_bool("seen", seen);
+	if (seen)
+		snprintf(at, sizeof(at), "%s:%u",
+			 addr_str(buf, nla_get_u32(tb[VINE_A_ADDR])),
+			 (unsigned int)vnl_uint(tb[VINE_A_PORT]));
+	out_str("seen_at", seen ? at : "-");
+	out_u64("last_seen_ms", seen ? vnl_uint(tb[VINE_A_LAST_SEEN]) : 0);
+	out_counters(c, true);
+	out_end();
+	return 0;
+}
+
+static int cmd_peer_list(int argc, char **argv)
+{
+	struct peer_filter f = { 0 };
+
+	if (argc)
+		return usage();
+	out_begin_table(NULL);
+	if (vnl_dump(VINE_CMD_GET_PEER, 0, parse_peer, &f))
+		return 1;
+	return out_done(0);
+}
+
+static int cmd_peer_show(int argc, char **argv)
+{
+	struct peer_filter f = { 0 };
+
+	if (argc != 1)
+		return usage();
+	if (!parse_addr(argv[0], &f.id))
+		return EXIT_USAGE;
+	if (!f.id)
+		return usage_error("invalid peer VR '%s' (0.0.0.0)", argv[0]);
+	/* One object, not a list: parse_peer opens it for the match only. */
+	if (vnl_dump(VINE_CMD_GET_PEER, 0, parse_peer, &f))
+		return 1;
+	if (!f.found)
+		return fail("no such peer VR: %s (see vinectl peer list)",
+			    argv[0]);
+	return out_done(0);
+}
+
+const struct vcmd peer_cmds[] = {
+	{ "peer", "list", cmd_peer_list, "peer list" },
+	{ "peer", "show", cmd_peer_show, "peer show ADDRESS" },
+	{ }
+};
