@@ -110,7 +110,17 @@ def report(output, outdir):
         if c in CANDIDATES and m in METRICS:
             samples.setdefault(c, {}).setdefault(m, []).append(val)
         else:
-            extra.setdefault(c, {})[m] = val
+            extra.setdefault(c, {}).setdefault(m, []).append(val)
+    # Figures sampled more than once: their median (and the samples).
+    for c, ms in extra.items():
+        for m, v in ms.items():
+            ms[m] = statistics.median(v) if len(v) == 1 else {
+                "median": statistics.median(v), "samples": v}
+    big = extra.get("vine", {})
+    if "scale_tcp1_small" in big and "scale_tcp1_large" in big:
+        med_of = lambda x: x["median"] if isinstance(x, dict) else x
+        big["scale_tcp1_large_over_small"] = round(
+            med_of(big["scale_tcp1_large"]) / med_of(big["scale_tcp1_small"]), 3)
     res = {"kernel": info.get("kernel"), "seconds": info.get("seconds"),
            "reps": info.get("reps"), "candidates": {}, "ratios": {},
            "other": extra}
@@ -166,7 +176,11 @@ def report(output, outdir):
         lines += ["", "other figures:"]
         for c, ms in sorted(extra.items()):
             for m, v in sorted(ms.items()):
-                lines.append("  %s %s %g" % (c, m, v))
+                if isinstance(v, dict):
+                    lines.append("  %s %s %g (median of %s)" % (
+                        c, m, v["median"], " ".join("%g" % x for x in v["samples"])))
+                else:
+                    lines.append("  %s %s %g" % (c, m, v))
     with open(outdir + "/results.txt", "w") as f:
         f.write("\n".join(lines) + "\n")
 
