@@ -61,17 +61,27 @@ void vine_key_free(struct vine_key *key)
 	queue_rcu_work(vine_wq, &key->rwork);
 }
 
-/* The bytes of @skb from @off to its end, fragments included, to @fn. */
-static int vine_mac_skb(struct sk_buff *skb, unsigned int off,
-			int (*fn)(void *ctx, const u8 *data, unsigned int n),
-			void *ctx)
+/*
+ * Feed @fn the bytes the MAC covers, of the ViNe packet at @hdr_off in
+ * @skb: the header with its mac[] taken as zero, then everything after
+ * the header to the end of @skb, fragments included.
+ */
+static int vine_mac_feed(struct sk_buff *skb, unsigned int hdr_off,
+			 int (*fn)(void *ctx, const u8 *data, unsigned int n),
+			 void *ctx)
 {
+	static const u8 zero[VINE_MAC_LEN];
 	struct skb_seq_state st;
 	unsigned int n, done = 0;
 	const u8 *data;
-	int err = 0;
+	int err;
 
-	skb_prepare_seq_read(skb, off, skb->len, &st);
+	err = fn(ctx, skb->data + hdr_off, offsetof(struct vinehdr, mac)) ?:
+	      fn(ctx, zero, VINE_MAC_LEN);
+	if (err)
+		return err;
+	skb_prepare_seq_read(skb, hdr_off + sizeof(struct vinehdr), skb->len,
+			     &st);
 	while ((n = skb_seq_read(done, &data, &st)) != 0) {
 		err = fn(ctx, data, n);
 		if (err)
@@ -99,22 +109,16 @@ static int vine_b2s_update(void *state, const u8 *data, unsigned int n)
 	return 0;
 }
 
-static const u8 vine_zero_mac[VINE_MAC_LEN];
-
 static int vine_hmac(const struct vine_key *key, struct sk_buff *skb,
 		     unsigned int hdr_off, u8 *mac)
 {
-	const unsigned int mac_off = offsetof(struct vinehdr, mac);
 	SHASH_DESC_ON_STACK(desc, key->tfm);
 	u8 digest[SHA256_DIGEST_SIZE];
 	int err;
 
 	desc->tfm = key->tfm;
 	err = crypto_shash_init(desc) ?:
-	      crypto_shash_update(desc, skb->data + hdr_off, mac_off) ?:
-	      crypto_shash_update(desc, vine_zero_mac, VINE_MAC_LEN) ?:
-	      vine_mac_skb(skb, hdr_off + sizeof(struct vinehdr),
-			   vine_hmac_update, desc) ?:
+	      vine_mac_feed(skb, hdr_off, vine_hmac_update, desc) ?:
 	      crypto_shash_final(desc, digest);
 	shash_desc_zero(desc);
 	if (!err)
@@ -126,13 +130,9 @@ static int vine_hmac(const struct vine_key *key, struct sk_buff *skb,
 static void vine_b2s(const struct vine_key *key, struct sk_buff *skb,
 		     unsigned int hdr_off, u8 *mac)
 {
-	const unsigned int mac_off = offsetof(struct vinehdr, mac);
 	struct blake2s_state st = key->b2s;
 
-	blake2s_update(&st, skb->data + hdr_off, mac_off);
-	blake2s_update(&st, vine_zero_mac, VINE_MAC_LEN);
-	vine_mac_skb(skb, hdr_off + sizeof(struct vinehdr), vine_b2s_update,
-		     &st);
+	vine_mac_feed(skb, hdr_off, vine_b2s_update, &st);
 	blake2s_final(&st, mac);	/* also wipes st */
 }
 
@@ -141,7 +141,6 @@ static void vine_poly1305(const struct vine_key *key, struct sk_buff *skb,
 			  unsigned int hdr_off, u8 *mac)
 {
 	const struct vinehdr *vh = (void *)(skb->data + hdr_off);
-	const unsigned int mac_off = offsetof(struct vinehdr, mac);
 	static const u8 pad[POLY1305_BLOCK_SIZE];
 	u32 state[CHACHA_STATE_WORDS];
 	struct poly1305_desc_ctx desc;
@@ -156,10 +155,7 @@ static void vine_poly1305(const struct vine_key *key, struct sk_buff *skb,
 	chacha20_block(state, block);
 	poly1305_init(&desc, block);
 
-	poly1305_update(&desc, (const u8 *)vh, mac_off);
-	poly1305_update(&desc, vine_zero_mac, VINE_MAC_LEN);
-	vine_mac_skb(skb, hdr_off + sizeof(struct vinehdr),
-		     vine_poly1305_update, &desc);
+	vine_mac_feed(skb, hdr_off, vine_poly1305_update, &desc);
 	poly1305_update(&desc, pad, -len & (POLY1305_BLOCK_SIZE - 1));
 	lens[0] = cpu_to_le64(len);
 	lens[1] = 0;		/* nothing encrypted */

@@ -371,8 +371,8 @@ static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
 	    (rcu_access_pointer(p->key) && nla_put_flag(skb, VINE_A_HAS_KEY)))
 		return -EMSGSIZE;
 	if (seen &&
-	    (nla_put_in_addr(skb, VINE_A_ADDR, htonl((u32)(seen >> 16))) ||
-	     nla_put_u16(skb, VINE_A_PORT, (u16)seen) ||
+	    (nla_put_in_addr(skb, VINE_A_ADDR, VINE_SEEN_ADDR(seen)) ||
+	     nla_put_u16(skb, VINE_A_PORT, VINE_SEEN_PORT(seen)) ||
 	     nla_put_u64_64bit(skb, VINE_A_LAST_SEEN, jiffies_to_msecs(ago),
 			       VINE_A_PAD)))
 		return -EMSGSIZE;

@@ -107,6 +107,8 @@ struct vine_peer {
 
 #define VINE_SEEN(addr, port) \
 	(BIT_ULL(48) | (u64)ntohl(addr) << 16 | ntohs(port))
+#define VINE_SEEN_ADDR(seen)	htonl((u32)((seen) >> 16))
+#define VINE_SEEN_PORT(seen)	((u16)(seen))	/* host order */
 
 /* A GNDT entry: where packets for one prefix of one VN go. */
 struct vine_route {
