@@ -134,8 +134,15 @@ done
 # may be dropped.
 check_eq "iperf3 runs: no drop at any VR but too_big" \
 	"$(vall s4 s5 drops drops.too_big)" "$(vwant "" "" "")"
-check_range "iperf3 runs: vrB received and delivered packets" \
-	"$(vsnap_delta s4 s5 vrB rx_packets)" 1000 10000000
+# Whatever b1 received passed vrB: at least the UDP datagrams a1 -> b1 plus
+# the TCP bytes a1 -> b1 in segments of at most 1376 bytes (1428 less IP,
+# TCP and timestamps). iperf3 stops counting at the end with data in
+# flight, so under slow emulation far less than 1 MiB may arrive.
+min=0
+[[ ${res[1]:-} =~ ^[0-9]+$ && ${res[8]:-} =~ ^[0-9]+$ ]] &&
+	min=$((res[8] + (res[1] + 1375) / 1376))
+check_range "iperf3 runs: vrB received at least what b1 got ($min)" \
+	"$(vsnap_delta s4 s5 vrB rx_packets)" "$((min > 0 ? min : 1))" 10000000
 
 # ---- isolation: every drop counted by reason -------------------------------
 # B -> C: b1 is in VN1, which has no route to site C at vrB.
