@@ -75,7 +75,7 @@ static unsigned int vine_route_packet(struct vine_net *vn,
 	if (*reason != VINE_DROP_UNSPEC)
 		return NF_DROP;
 
-	vine_xmit(vn, cfg, v, r, skb);
+	vine_xmit(vn, cfg, v, r, skb, false);
 	return NF_STOLEN;
 }
 

@@ -26,6 +26,7 @@ static int __net_init vine_net_init(struct net *net)
 	vn->net = net;
 	mutex_init(&vn->lock);
 	vine_tables_init(vn);
+	vine_chan_init(vn);
 
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	vn->stats = vine_stats_alloc();
@@ -38,6 +39,10 @@ static int __net_init vine_net_init(struct net *net)
 	}
 	cfg->port = VINE_DEFAULT_PORT;
 	cfg->mac_mode = VINE_MAC_HMAC_SHA256;
+	cfg->poll = VINE_POLL_UDP;
+	cfg->poll_ms = VINE_DEFAULT_POLL_MS;
+	cfg->queue_size = VINE_DEFAULT_QUEUE_SIZE;
+	cfg->queue_bytes = VINE_DEFAULT_QUEUE_BYTES;
 	RCU_INIT_POINTER(vn->cfg, cfg);
 	return 0;
 }
@@ -51,6 +56,7 @@ static void __net_exit vine_net_exit(struct net *net)
 	vine_hook_unregister(vn);
 	vine_socket_close(vn);
 	mutex_unlock(&vn->lock);
+	vine_chan_stop(vn);
 	vine_tables_flush(vn);
 
 	kfree(rcu_dereference_protected(vn->cfg, true));

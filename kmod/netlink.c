@@ -17,6 +17,28 @@ static const struct nla_policy vine_prefix_policy[VINE_PREFIX_A_MAX + 1] = {
 	[VINE_PREFIX_A_LEN] = NLA_POLICY_MAX(NLA_U8, 32),
 };
 
+static const struct nla_policy vine_endpoint_policy[VINE_ENDPOINT_A_MAX + 1] = {
+	[VINE_ENDPOINT_A_ADDR] = { .type = NLA_BE32 },
+	[VINE_ENDPOINT_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+/* Ranges beyond what a policy holds inline on 6.1 (s16; not const there). */
+static struct netlink_range_validation vine_poll_range = {
+	.min = 100, .max = 3600000,
+};
+
+static struct netlink_range_validation vine_keepalive_range = {
+	.max = 3600000,
+};
+
+static struct netlink_range_validation vine_qsize_range = {
+	.max = 65536,
+};
+
+static struct netlink_range_validation vine_qbytes_range = {
+	.max = 64 << 20,
+};
+
 static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
 	[VINE_A_VERSION] = VINE_READ_ONLY,
 	[VINE_A_GENERATION] = VINE_READ_ONLY,
@@ -46,6 +68,20 @@ static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
 	[VINE_A_OVERHEAD] = VINE_READ_ONLY,
 	[VINE_A_REPLACE] = { .type = NLA_FLAG },
 	[VINE_A_LAST_SEEN] = VINE_READ_ONLY,
+	[VINE_A_LIMITED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VINE_A_QUEUE_VRS] = NLA_POLICY_NESTED_ARRAY(vine_endpoint_policy),
+	[VINE_A_POLL] = NLA_POLICY_MAX(NLA_U8, __VINE_POLL_MAX - 1),
+	[VINE_A_POLL_INTERVAL] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						       &vine_poll_range),
+	[VINE_A_KEEPALIVE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						   &vine_keepalive_range),
+	[VINE_A_QUEUE_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U32, &vine_qsize_range),
+	[VINE_A_QUEUE_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						     &vine_qbytes_range),
+	[VINE_A_CHAN_ROLE] = VINE_READ_ONLY,
+	[VINE_A_CHAN_STATE] = VINE_READ_ONLY,
+	[VINE_A_CHAN_SINCE] = VINE_READ_ONLY,
+	[VINE_A_QUEUE_LEN] = VINE_READ_ONLY,
 };
 
 /* Tell listeners what changed: the request's attributes, never a key. */
@@ -108,6 +144,67 @@ void vine_nl_peer_seen(struct vine_net *vn, u32 id, __be32 addr,
 				GFP_ATOMIC);
 }
 
+/*
+ * Tell listeners that the channel with peer @p went @state (up or down),
+ * from the data path or the channel's work.
+ */
+void vine_nl_channel(struct vine_net *vn, struct vine_peer *p, u8 state,
+		     gfp_t gfp)
+{
+	u64 seen = atomic64_read(&p->seen);
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!genl_has_listeners(&vine_genl_family, vn->net, 0))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &vine_genl_family, 0, VINE_CMD_CHANNEL);
+	if (!hdr || nla_put_be32(msg, VINE_A_PEER, htonl(p->id)) ||
+	    nla_put_u8(msg, VINE_A_CHAN_ROLE, READ_ONCE(p->role)) ||
+	    nla_put_u8(msg, VINE_A_CHAN_STATE, state) ||
+	    (seen && (nla_put_in_addr(msg, VINE_A_ADDR, VINE_SEEN_ADDR(seen)) ||
+		      nla_put_u16(msg, VINE_A_PORT, VINE_SEEN_PORT(seen))))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&vine_genl_family, vn->net, msg, 0, 0, gfp);
+}
+
+static int vine_parse_queue_vrs(struct vine_cfg *cfg, const struct nlattr *list,
+				struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VINE_ENDPOINT_A_MAX + 1];
+	struct vine_endpoint *ep;
+	struct nlattr *a;
+	int rem, err;
+
+	cfg->nqueue_vrs = 0;
+	nla_for_each_nested(a, list, rem) {
+		if (cfg->nqueue_vrs == VINE_MAX_QUEUE_VRS) {
+			NL_SET_ERR_MSG(extack, "too many queue VRs");
+			return -E2BIG;
+		}
+		err = nla_parse_nested(tb, VINE_ENDPOINT_A_MAX, a,
+				       vine_endpoint_policy, extack);
+		if (err)
+			return err;
+		if (!tb[VINE_ENDPOINT_A_ADDR] ||
+		    ipv4_is_zeronet(nla_get_in_addr(tb[VINE_ENDPOINT_A_ADDR]))) {
+			NL_SET_ERR_MSG(extack, "queue VR needs an address");
+			return -EINVAL;
+		}
+		ep = &cfg->queue_vrs[cfg->nqueue_vrs++];
+		ep->addr = nla_get_in_addr(tb[VINE_ENDPOINT_A_ADDR]);
+		ep->port = htons(tb[VINE_ENDPOINT_A_PORT] ?
+				 nla_get_u16(tb[VINE_ENDPOINT_A_PORT]) :
+				 VINE_DEFAULT_PORT);
+	}
+	return 0;
+}
+
 static int vine_parse_spaces(struct vine_cfg *cfg, const struct nlattr *list,
 			     struct netlink_ext_ack *extack)
 {
@@ -142,6 +239,50 @@ static int vine_parse_spaces(struct vine_cfg *cfg, const struct nlattr *list,
 	return 0;
 }
 
+/* The limited VR and queue VR parameters, and what they need. */
+static int vine_parse_channel(struct vine_cfg *cfg, struct nlattr **attrs,
+			      struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (attrs[VINE_A_LIMITED])
+		cfg->limited = nla_get_u8(attrs[VINE_A_LIMITED]);
+	if (attrs[VINE_A_QUEUE_VRS]) {
+		err = vine_parse_queue_vrs(cfg, attrs[VINE_A_QUEUE_VRS], extack);
+		if (err)
+			return err;
+	}
+	if (attrs[VINE_A_POLL])
+		cfg->poll = nla_get_u8(attrs[VINE_A_POLL]);
+	if (attrs[VINE_A_POLL_INTERVAL])
+		cfg->poll_ms = nla_get_u32(attrs[VINE_A_POLL_INTERVAL]);
+	if (attrs[VINE_A_KEEPALIVE])
+		cfg->keepalive_ms = nla_get_u32(attrs[VINE_A_KEEPALIVE]);
+	if (attrs[VINE_A_QUEUE_SIZE])
+		cfg->queue_size = nla_get_u32(attrs[VINE_A_QUEUE_SIZE]);
+	if (attrs[VINE_A_QUEUE_BYTES])
+		cfg->queue_bytes = nla_get_u32(attrs[VINE_A_QUEUE_BYTES]);
+
+	if (cfg->keepalive_ms && cfg->keepalive_ms < 100) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[VINE_A_KEEPALIVE],
+				    "keepalive is 0 (none) or 100 to 3600000 ms");
+		return -EINVAL;
+	}
+	if (cfg->poll != VINE_POLL_UDP) {
+		NL_SET_ERR_MSG(extack, "poll tcp and poll channel are not supported yet: use poll udp");
+		return -EOPNOTSUPP;
+	}
+	if (cfg->limited && !cfg->nqueue_vrs) {
+		NL_SET_ERR_MSG(extack, "a limited VR needs a queue VR (queue-vr ADDRESS)");
+		return -EINVAL;
+	}
+	if (cfg->limited && cfg->mac_mode == VINE_MAC_NONE) {
+		NL_SET_ERR_MSG(extack, "a limited VR needs a MAC mode: its queue VR trusts only authenticated channels");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int vine_nl_set_vr(struct vine_net *vn, struct genl_info *info)
 {
 	struct vine_cfg *old = rcu_dereference_protected(vn->cfg,
@@ -164,6 +305,9 @@ static int vine_nl_set_vr(struct vine_net *vn, struct genl_info *info)
 		if (err)
 			goto err_free;
 	}
+	err = vine_parse_channel(cfg, attrs, info->extack);
+	if (err)
+		goto err_free;
 
 	if (!rcu_access_pointer(vn->sock) || cfg->port != old->port) {
 		err = vine_socket_open(vn, cfg->port);
@@ -179,6 +323,8 @@ static int vine_nl_set_vr(struct vine_net *vn, struct genl_info *info)
 	}
 	rcu_assign_pointer(vn->cfg, cfg);
 	kfree_rcu(old, rcu);
+	if (cfg->limited || old->limited)
+		vine_chan_kick(vn);
 	return 0;
 
 err_free:
@@ -269,6 +415,27 @@ static int vine_fill_vr(struct sk_buff *msg, struct vine_net *vn)
 	    nla_put_u32(msg, VINE_A_OVERHEAD, VINE_OVERHEAD) ||
 	    nla_put_u32(msg, VINE_A_GENERATION, vn->generation))
 		goto out;
+	if (nla_put_u8(msg, VINE_A_LIMITED, cfg->limited) ||
+	    nla_put_u8(msg, VINE_A_POLL, cfg->poll) ||
+	    nla_put_u32(msg, VINE_A_POLL_INTERVAL, cfg->poll_ms) ||
+	    nla_put_u32(msg, VINE_A_KEEPALIVE, cfg->keepalive_ms) ||
+	    nla_put_u32(msg, VINE_A_QUEUE_SIZE, cfg->queue_size) ||
+	    nla_put_u32(msg, VINE_A_QUEUE_BYTES, cfg->queue_bytes))
+		goto out;
+	list = nla_nest_start(msg, VINE_A_QUEUE_VRS);
+	if (!list)
+		goto out;
+	for (i = 0; i < cfg->nqueue_vrs; i++) {
+		sp = nla_nest_start(msg, i + 1);
+		if (!sp ||
+		    nla_put_in_addr(msg, VINE_ENDPOINT_A_ADDR,
+				    cfg->queue_vrs[i].addr) ||
+		    nla_put_u16(msg, VINE_ENDPOINT_A_PORT,
+				ntohs(cfg->queue_vrs[i].port)))
+			goto out;
+		nla_nest_end(msg, sp);
+	}
+	nla_nest_end(msg, list);
 	list = nla_nest_start(msg, VINE_A_SPACES);
 	if (!list)
 		goto out;

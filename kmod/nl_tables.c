@@ -136,10 +136,6 @@ int vine_nl_new_route(struct vine_net *vn, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "proto tcp is not supported yet");
 		return -EOPNOTSUPP;
 	}
-	if (tmpl.type == VINE_ROUTE_QUEUE) {
-		NL_SET_ERR_MSG(info->extack, "type queue is not supported yet");
-		return -EOPNOTSUPP;
-	}
 	return vine_route_set(vn, v, prefix, plen, &tmpl,
 			      nla_get_flag(attrs[VINE_A_REPLACE]),
 			      info->extack);
@@ -366,6 +362,7 @@ static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
 	struct vine_peer *p = entry;
 	u64 seen = atomic64_read(&p->seen);
 	unsigned long ago = jiffies - READ_ONCE(p->last_rx);
+	unsigned long since = jiffies - READ_ONCE(p->chan_since);
 
 	if (nla_put_in_addr(skb, VINE_A_PEER, htonl(p->id)) ||
 	    (rcu_access_pointer(p->key) && nla_put_flag(skb, VINE_A_HAS_KEY)))
@@ -375,6 +372,15 @@ static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
 	     nla_put_u16(skb, VINE_A_PORT, VINE_SEEN_PORT(seen)) ||
 	     nla_put_u64_64bit(skb, VINE_A_LAST_SEEN, jiffies_to_msecs(ago),
 			       VINE_A_PAD)))
+		return -EMSGSIZE;
+	if (READ_ONCE(p->role) != VINE_ROLE_NONE &&
+	    (nla_put_u8(skb, VINE_A_CHAN_ROLE, READ_ONCE(p->role)) ||
+	     nla_put_u8(skb, VINE_A_CHAN_STATE, READ_ONCE(p->chan)) ||
+	     nla_put_u64_64bit(skb, VINE_A_CHAN_SINCE, jiffies_to_msecs(since),
+			       VINE_A_PAD) ||
+	     nla_put_u32(skb, VINE_A_QUEUE_LEN,
+			 skb_queue_len_lockless(&p->queue)) ||
+	     nla_put_u32(skb, VINE_A_QUEUE_BYTES, READ_ONCE(p->queue_bytes))))
 		return -EMSGSIZE;
 	return vine_stats_put(skb, VINE_A_STATS, p->stats);
 }

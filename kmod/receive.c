@@ -6,10 +6,13 @@
  *   version and type          bad_version
  *   sizes                     malformed
  *   destination VR is us      not_for_us
- *   sending VR has a key      unknown_peer   (MAC mode hmac-sha256)
- *   MAC, constant time        bad_mac        (MAC mode hmac-sha256)
- *   counter not seen before   replay         (MAC mode hmac-sha256)
+ *   sending VR has a key      unknown_peer   (with a MAC mode)
+ *   MAC, constant time        bad_mac        (with a MAC mode)
+ *   counter not seen before   replay         (with a MAC mode)
+ *   GET, NULL: a MAC mode     no_channel     then channel.c takes them
  *   inner IPv4 header         malformed
+ *   QUEUE, for no host here:  relayed like an intercepted packet
+ *                             (no_route, route_disabled, loop, ttl)
  *   destination host in VN    wrong_vn
  *   on-link route to the host delivery
  *
@@ -111,6 +114,30 @@ static void vine_peer_seen(struct vine_net *vn, struct vine_peer *p,
 	vine_nl_peer_seen(vn, p->id, addr, port);
 }
 
+/*
+ * A QUEUE packet for a host that is not ours: pass it on to the VR its
+ * VN's GNDT names here (a limited VR we serve, most often). Never to
+ * another queue VR: a packet takes at most three VR hops.
+ */
+static enum vine_drop vine_relay(struct vine_net *vn,
+				 const struct vine_cfg *cfg, u32 my_id,
+				 struct vine_vn *v, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct vine_route *r = vine_gndt_lookup(v, iph->daddr);
+
+	if (!r)
+		return VINE_DROP_NO_ROUTE;
+	if (r->type == VINE_ROUTE_DISABLED)
+		return VINE_DROP_ROUTE_DISABLED;
+	if (r->type == VINE_ROUTE_QUEUE || r->peer->id == my_id)
+		return VINE_DROP_LOOP;
+	if (iph->ttl <= 1)
+		return VINE_DROP_TTL;
+	vine_xmit(vn, cfg, v, r, skb, true);
+	return VINE_DROP_UNSPEC;
+}
+
 /* encap_rcv of our UDP socket: skb->data is at the UDP header. */
 int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -122,6 +149,8 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	enum vine_drop reason;
 	unsigned int len, pkts;
 	u32 my_id, vnid;
+	bool control;
+	u8 type;
 	void *host;
 
 	if (!vn)
@@ -132,16 +161,26 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 	vh = (void *)(skb->data + sizeof(struct udphdr));
-	if (vh->version != VINE_WIRE_VERSION || vh->type != VINE_PKT_FORWARD) {
+	if (vh->version != VINE_WIRE_VERSION || vh->type > VINE_PKT_NULL) {
 		reason = VINE_DROP_BAD_VERSION;
 		goto drop;
 	}
+	type = vh->type;
+	control = type == VINE_PKT_GET || type == VINE_PKT_NULL;
 	/* Size 0: a GSO packet of a VR without MAC, cut by the way or not. */
 	if (vh->size ? ntohs(vh->size) != skb->len - sizeof(struct udphdr) :
-		       cfg->mac_mode != VINE_MAC_NONE) {
+		       cfg->mac_mode != VINE_MAC_NONE || control) {
 		reason = VINE_DROP_MALFORMED;
 		goto drop;
 	}
+	if (control && (ntohs(vh->size) != sizeof(*vh) +
+					   sizeof(struct vine_chan_body) ||
+			!pskb_may_pull(skb, VINE_HLEN +
+					    sizeof(struct vine_chan_body)))) {
+		reason = VINE_DROP_MALFORMED;
+		goto drop;
+	}
+	vh = (void *)(skb->data + sizeof(struct udphdr));
 	my_id = cfg->id ?: ntohl(ip_hdr(skb)->daddr);
 	if (ntohl(vh->dst_vr) != my_id) {
 		reason = VINE_DROP_NOT_FOR_US;
@@ -153,6 +192,14 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 		if (reason)
 			goto drop;
 		vine_peer_seen(vn, p, skb);
+		if (control) {
+			vine_chan_rcv(vn, cfg, p, skb, type);
+			consume_skb(skb);
+			return 0;
+		}
+	} else if (control) {
+		reason = VINE_DROP_NO_CHANNEL;
+		goto drop;
 	}
 
 	vnid = ntohl(vh->vnid);
@@ -167,6 +214,17 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 
 	host = xa_load(&vn->lndt, ntohl(ip_hdr(skb)->daddr));
 	v = xa_load(&vn->vns, vnid);
+	if (v && !host && type == VINE_PKT_QUEUE) {
+		len = vine_skb_bytes(skb, &pkts);
+		reason = vine_relay(vn, cfg, my_id, v, skb);
+		if (reason)
+			goto drop;
+		vine_count_rx(vn->stats, pkts, len);
+		vine_count_rx(v->stats, pkts, len);
+		if (p)
+			vine_count_rx(p->stats, pkts, len);
+		return 0;
+	}
 	if (!v || !host || xa_to_value(host) != vnid) {
 		reason = VINE_DROP_WRONG_VN;
 		goto drop;

@@ -14,18 +14,21 @@
 
 #include "vine.h"
 
-/* The route to the peer VR, from its cache when it is still valid. */
-static struct rtable *vine_peer_route(struct vine_net *vn,
-				      struct vine_peer *p, __be32 daddr,
-				      __be32 *saddr)
+/*
+ * The route to @daddr, the address of peer @p. A limited peer moves with
+ * its NAT mapping: its route is looked up every time, never cached.
+ */
+struct rtable *vine_route_to(struct vine_net *vn, struct vine_peer *p,
+			     __be32 daddr, __be32 *saddr)
 {
+	bool cache = READ_ONCE(p->role) != VINE_ROLE_LIMITED;
 	struct flowi4 fl4 = {
 		.daddr = daddr,
 		.flowi4_proto = IPPROTO_UDP,
 	};
 	struct rtable *rt;
 
-	rt = dst_cache_get_ip4(&p->dst_cache, saddr);
+	rt = cache ? dst_cache_get_ip4(&p->dst_cache, saddr) : NULL;
 	if (rt)
 		return rt;
 	rt = ip_route_output_key(vn->net, &fl4);
@@ -35,9 +38,34 @@ static struct rtable *vine_peer_route(struct vine_net *vn,
 		ip_rt_put(rt);
 		return ERR_PTR(-ENETUNREACH);
 	}
-	dst_cache_set_ip4(&p->dst_cache, &rt->dst, fl4.saddr);
+	if (cache)
+		dst_cache_set_ip4(&p->dst_cache, &rt->dst, fl4.saddr);
 	*saddr = fl4.saddr;
 	return rt;
+}
+
+/*
+ * Add the outer UDP and IPv4 headers to a ViNe packet (@skb->data at its
+ * ViNe header, VINE_CB set) and send it; consumes @skb and @rt.
+ */
+void vine_send_udp(struct vine_net *vn, const struct vine_cfg *cfg,
+		   struct sk_buff *skb, struct rtable *rt, __be32 saddr,
+		   __be32 daddr, __be16 dport)
+{
+	struct socket *sock = rcu_dereference(vn->sock);
+	const struct vine_cb cb = *VINE_CB(skb);
+
+	if (!sock) {
+		vine_drop(vn, NULL, NULL, VINE_DROP_TX_ERROR);
+		ip_rt_put(rt);
+		kfree_skb(skb);
+		return;
+	}
+	/* iptunnel_xmit() counts on skb->dev as a tunnel device: we have none. */
+	skb->dev = NULL;
+	udp_tunnel_xmit_skb(rt, sock->sk, skb, saddr, daddr, cb.tos,
+			    ip4_dst_hoplimit(&rt->dst), cb.df, htons(cfg->port),
+			    dport, false, false);
 }
 
 /*
@@ -64,18 +92,25 @@ static bool vine_fits(const struct sk_buff *skb, unsigned int mtu)
 	return skb->len <= mtu;
 }
 
+/* Where a packet for peer @p goes, and whether it may have to wait. */
+struct vine_dest {
+	struct vine_peer *p;
+	__be32 daddr;
+	__be16 dport;
+	u8 type;	/* enum vine_pkt_type */
+	bool limited;	/* @p is a limited VR we serve as queue VR */
+};
+
 /* Add the ViNe header and its MAC, then the outer UDP and IPv4 headers. */
 static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
-			  struct vine_vn *v, struct vine_route *r,
-			  const struct vine_key *key, struct sock *sk,
-			  struct sk_buff *skb, struct rtable *rt, __be32 saddr)
+			  struct vine_vn *v, const struct vine_dest *d,
+			  const struct vine_key *key, struct sk_buff *skb,
+			  struct rtable *rt, __be32 saddr)
 {
-	struct vine_peer *p = r->peer;
+	struct vine_peer *p = d->p;
 	unsigned int len, pkts;
 	const struct iphdr *iph;
 	struct vinehdr *vh;
-	__be16 df;
-	u8 tos;
 
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + VINE_OVERHEAD))
 		goto drop;
@@ -97,13 +132,13 @@ static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
 
 	ip_decrease_ttl(ip_hdr(skb));
 	iph = ip_hdr(skb);
-	df = iph->frag_off & htons(IP_DF);
-	tos = ip_tunnel_ecn_encap(iph->tos, iph, skb);
+	VINE_CB(skb)->df = iph->frag_off & htons(IP_DF);
+	VINE_CB(skb)->tos = ip_tunnel_ecn_encap(iph->tos, iph, skb);
 
 	vh = skb_push(skb, sizeof(*vh));
 	memset(vh, 0, sizeof(*vh));
 	vh->version = VINE_WIRE_VERSION;
-	vh->type = VINE_PKT_FORWARD;
+	vh->type = d->type;
 	vh->size = htons(skb_is_gso(skb) ? 0 : skb->len);
 	vh->counter = cpu_to_be64(atomic64_inc_return(&p->tx_counter));
 	vh->vnid = htonl(v->id);
@@ -119,11 +154,11 @@ static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
 	vine_count_tx(v->stats, pkts, len);
 	vine_count_tx(p->stats, pkts, len);
 
-	/* iptunnel_xmit() counts on skb->dev as a tunnel device: we have none. */
-	skb->dev = NULL;
-	udp_tunnel_xmit_skb(rt, sk, skb, saddr, r->via, tos,
-			    ip4_dst_hoplimit(&rt->dst), df, htons(cfg->port),
-			    r->port, false, false);
+	if (d->limited && vine_chan_hold(vn, cfg, p, skb)) {
+		ip_rt_put(rt);
+		return;
+	}
+	vine_send_udp(vn, cfg, skb, rt, saddr, d->daddr, d->dport);
 	return;
 
 drop:
@@ -133,31 +168,50 @@ drop:
 }
 
 /*
- * Send @skb (consumed) to the VR of route @r. With a MAC, GSO packets are
- * segmented first: every ViNe packet carries its own MAC and counter.
+ * Send @skb (consumed) to the VR of route @r: a FORWARD packet, or a QUEUE
+ * packet for a queue VR to pass on. A limited VR we serve is reached at
+ * the address its channel comes from, or its packets wait for it. With a
+ * MAC, GSO packets are segmented first: every ViNe packet carries its own
+ * MAC and counter. @relay: @skb came from another VR, not from a host of
+ * ours (which alone may be told "fragmentation needed").
  */
 void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
-	       struct vine_vn *v, struct vine_route *r, struct sk_buff *skb)
+	       struct vine_vn *v, struct vine_route *r, struct sk_buff *skb,
+	       bool relay)
 {
-	struct vine_peer *p = r->peer;
+	struct vine_dest d = {
+		.p = r->peer,
+		.daddr = r->via,
+		.dport = r->port,
+		.type = r->type == VINE_ROUTE_QUEUE ? VINE_PKT_QUEUE :
+						      VINE_PKT_FORWARD,
+		.limited = READ_ONCE(r->peer->role) == VINE_ROLE_LIMITED,
+	};
 	const struct vine_key *key = NULL;
 	struct sk_buff *segs, *next;
 	enum vine_drop reason;
-	struct socket *sock;
 	struct rtable *rt;
 	unsigned int mtu;
 	__be32 saddr;
 
-	sock = rcu_dereference(vn->sock);
 	if (cfg->mac_mode != VINE_MAC_NONE) {
-		key = rcu_dereference(p->key);
+		key = rcu_dereference(d.p->key);
 		if (!key) {
 			reason = VINE_DROP_NO_KEY;
 			goto drop;
 		}
 	}
-	rt = sock ? vine_peer_route(vn, p, r->via, &saddr) :
-		    ERR_PTR(-ENOTCONN);
+	if (d.limited) {
+		u64 seen = atomic64_read(&d.p->seen);
+
+		d.daddr = VINE_SEEN_ADDR(seen);
+		d.dport = htons(VINE_SEEN_PORT(seen));
+		if (vine_chan_full(cfg, d.p, skb->len)) {
+			reason = VINE_DROP_QUEUE_FULL;
+			goto drop;
+		}
+	}
+	rt = vine_route_to(vn, d.p, d.daddr, &saddr);
 	if (IS_ERR(rt)) {
 		reason = VINE_DROP_TX_ERROR;
 		goto drop;
@@ -166,14 +220,15 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 	mtu = dst_mtu(&rt->dst) - VINE_OVERHEAD;
 	if (!vine_fits(skb, mtu) && (ip_hdr(skb)->frag_off & htons(IP_DF))) {
 		ip_rt_put(rt);
-		vine_icmp_too_big(vn, skb, mtu);
+		if (!relay)
+			vine_icmp_too_big(vn, skb, mtu);
 		reason = VINE_DROP_TOO_BIG;
 		goto drop;
 	}
 
 	/* Without a MAC a GSO packet needs no cutting here (see above). */
 	if (!skb_is_gso(skb) || !key) {
-		vine_xmit_one(vn, cfg, v, r, key, sock->sk, skb, rt, saddr);
+		vine_xmit_one(vn, cfg, v, &d, key, skb, rt, saddr);
 		return;
 	}
 
@@ -186,13 +241,13 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 	consume_skb(skb);
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
-		vine_xmit_one(vn, cfg, v, r, key, sock->sk, skb,
+		vine_xmit_one(vn, cfg, v, &d, key, skb,
 			      (struct rtable *)dst_clone(&rt->dst), saddr);
 	}
 	ip_rt_put(rt);
 	return;
 
 drop:
-	vine_drop(vn, v, p, reason);
+	vine_drop(vn, v, d.p, reason);
 	kfree_skb(skb);
 }

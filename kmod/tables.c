@@ -42,13 +42,14 @@ static void vine_peer_free_work(struct work_struct *work)
 	struct vine_peer *p = container_of(to_rcu_work(work),
 					   struct vine_peer, rwork);
 
+	vine_peer_chan_free(p);
 	dst_cache_destroy(&p->dst_cache);
 	free_percpu(p->stats);
 	kfree(p);
 }
 
 /* The peer with this id, created if needed, with one more reference. */
-static struct vine_peer *vine_peer_get(struct vine_net *vn, u32 id)
+struct vine_peer *vine_peer_get(struct vine_net *vn, u32 id)
 {
 	struct vine_peer *p;
 	int err;
@@ -65,6 +66,7 @@ static struct vine_peer *vine_peer_get(struct vine_net *vn, u32 id)
 	p->id = id;
 	p->refs = 1;
 	spin_lock_init(&p->replay.lock);
+	skb_queue_head_init(&p->queue);
 	atomic64_set(&p->tx_counter, ktime_get_real_ns());
 	p->stats = vine_stats_alloc();
 	err = p->stats ? dst_cache_init(&p->dst_cache, GFP_KERNEL) : -ENOMEM;
@@ -84,7 +86,7 @@ err_free:
 	return ERR_PTR(err);
 }
 
-static void vine_peer_put(struct vine_net *vn, struct vine_peer *p)
+void vine_peer_put(struct vine_net *vn, struct vine_peer *p)
 {
 	if (--p->refs)
 		return;

@@ -50,6 +50,11 @@ struct vine_prefix {
 	u8 len;
 };
 
+struct vine_endpoint {
+	__be32 addr;
+	__be16 port;
+};
+
 /* VR parameters: replaced as a whole under RCU, never changed in place. */
 struct vine_cfg {
 	u32 id;
@@ -57,6 +62,14 @@ struct vine_cfg {
 	u8 mac_mode;
 	u8 nspaces;
 	struct vine_prefix spaces[VINE_MAX_SPACES];
+	bool limited;
+	u8 poll;
+	u8 nqueue_vrs;
+	struct vine_endpoint queue_vrs[VINE_MAX_QUEUE_VRS];
+	u32 poll_ms;
+	u32 keepalive_ms;
+	u32 queue_size;
+	u32 queue_bytes;
 	struct rcu_head rcu;
 };
 
@@ -91,6 +104,13 @@ struct vine_key {
  * @last_rx: jiffies at that packet
  * @stats: per-CPU counters
  * @rwork: frees the peer after a grace period, in process context
+ * @role: enum vine_chan_role; VINE_ROLE_LIMITED from its first GET on
+ * @chan: enum vine_chan_state, as this VR sees the channel
+ * @chan_since: jiffies at the last change of @chan
+ * @chan_expires: jiffies after which a limited peer's channel is down
+ * @queue: its packets waiting for the channel (VINE_ROLE_LIMITED), in
+ *	order; @queue.lock also orders flushing against sending
+ * @queue_bytes: bytes in @queue (under @queue.lock)
  */
 struct vine_peer {
 	u32 id;
@@ -103,12 +123,26 @@ struct vine_peer {
 	unsigned long last_rx;
 	struct vine_stats __percpu *stats;
 	struct rcu_work rwork;
+	u8 role;
+	u8 chan;
+	unsigned long chan_since;
+	unsigned long chan_expires;
+	struct sk_buff_head queue;
+	unsigned int queue_bytes;
 };
 
 #define VINE_SEEN(addr, port) \
 	(BIT_ULL(48) | (u64)ntohl(addr) << 16 | ntohs(port))
 #define VINE_SEEN_ADDR(seen)	htonl((u32)((seen) >> 16))
 #define VINE_SEEN_PORT(seen)	((u16)(seen))	/* host order */
+
+/* What the outer headers of a ViNe packet need, kept while it waits. */
+struct vine_cb {
+	u8 tos;
+	__be16 df;
+};
+
+#define VINE_CB(skb)	((struct vine_cb *)(skb)->cb)
 
 /* A GNDT entry: where packets for one prefix of one VN go. */
 struct vine_route {
@@ -146,6 +180,30 @@ struct vine_vn {
 };
 
 /**
+ * struct vine_chan - a limited VR's channel to its queue VR
+ * @work: sends GET and NULL in time, notices silence, falls back
+ * @server: the queue VR in use, holding a peer reference (under lock)
+ * @idx: its place in vine_cfg.queue_vrs
+ * @port: its port
+ * @connected: jiffies when we began to use it
+ * @next_get: jiffies when the next GET is due
+ * @next_null: jiffies when the next NULL is due
+ * @last_answer: jiffies of its last answer (written by the data path)
+ * @unanswered: GETs sent since its last answer
+ */
+struct vine_chan {
+	struct delayed_work work;
+	struct vine_peer *server;
+	int idx;
+	__be16 port;
+	unsigned long connected;
+	unsigned long next_get;
+	unsigned long next_null;
+	unsigned long last_answer;
+	unsigned int unanswered;
+};
+
+/**
  * struct vine_net - one ViNe router (VR): the state of one network namespace
  * @net: the namespace this VR lives in
  * @lock: see below
@@ -163,6 +221,9 @@ struct vine_vn {
  * @npeers: entries in @peers (under @lock)
  * @stats: per-CPU counters of the VR
  * @drops: per-CPU drops by reason
+ * @chan: the channel to our queue VR, when this VR is limited
+ * @expiry: notices limited peers whose channel went silent; runs while
+ *	there are any
  */
 struct vine_net {
 	struct net *net;
@@ -181,6 +242,8 @@ struct vine_net {
 	u32 npeers;
 	struct vine_stats __percpu *stats;
 	struct vine_drops __percpu *drops;
+	struct vine_chan chan;
+	struct delayed_work expiry;
 };
 
 extern unsigned int vine_net_id;
@@ -212,6 +275,8 @@ unsigned long vine_gndt_index(__be32 prefix, u8 plen);
 int vine_key_set(struct vine_net *vn, u32 id, const u8 *key,
 		 struct netlink_ext_ack *extack);
 int vine_key_del(struct vine_net *vn, u32 id, struct netlink_ext_ack *extack);
+struct vine_peer *vine_peer_get(struct vine_net *vn, u32 id);
+void vine_peer_put(struct vine_net *vn, struct vine_peer *p);
 void vine_tables_init(struct vine_net *vn);
 void vine_tables_flush(struct vine_net *vn);
 
@@ -243,11 +308,31 @@ void vine_hook_unregister(struct vine_net *vn);
 
 /* send.c */
 void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
-	       struct vine_vn *v, struct vine_route *r, struct sk_buff *skb);
+	       struct vine_vn *v, struct vine_route *r, struct sk_buff *skb,
+	       bool relay);
 
 /* netlink.c */
 void vine_nl_peer_seen(struct vine_net *vn, u32 id, __be32 addr,
 		       __be16 port);
+
+/* send.c, channel.c */
+struct rtable *vine_route_to(struct vine_net *vn, struct vine_peer *p,
+			     __be32 daddr, __be32 *saddr);
+void vine_send_udp(struct vine_net *vn, const struct vine_cfg *cfg,
+		   struct sk_buff *skb, struct rtable *rt, __be32 saddr,
+		   __be32 daddr, __be16 dport);
+void vine_chan_init(struct vine_net *vn);
+void vine_chan_kick(struct vine_net *vn);
+void vine_chan_stop(struct vine_net *vn);
+void vine_chan_rcv(struct vine_net *vn, const struct vine_cfg *cfg,
+		   struct vine_peer *p, struct sk_buff *skb, u8 type);
+bool vine_chan_full(const struct vine_cfg *cfg, struct vine_peer *p,
+		    unsigned int len);
+bool vine_chan_hold(struct vine_net *vn, const struct vine_cfg *cfg,
+		    struct vine_peer *p, struct sk_buff *skb);
+void vine_peer_chan_free(struct vine_peer *p);
+void vine_nl_channel(struct vine_net *vn, struct vine_peer *p, u8 state,
+		     gfp_t gfp);
 
 /* socket.c, receive.c */
 int vine_socket_open(struct vine_net *vn, u16 port);

@@ -141,6 +141,8 @@ trap ns_cleanup EXIT
 # ---------------------------------------------------------------------------
 
 VINE_PY=${VINE_PY:-python3}
+# The limited-VR parameters in `vinectl -j vr show`, at their defaults.
+VINE_LIM0='"limited":false,"queue_vrs":[],"poll":"udp","poll_interval_ms":1000,"keepalive_ms":0,"queue_size":1024,"queue_bytes":4194304'
 VINE_PKT=$SELFTESTS_DIR/vine_pkt.py
 VINE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vine-selftest.XXXXXX")
 

@@ -44,7 +44,7 @@ for m in blake2s poly1305; do
 	check "all VRs: vr set mac $m" mode $m
 	check_eq "$m: -j vr show says $m" \
 		"$(ip netns exec vrA vinectl -j vr show | sed 's/,"generation":[0-9]*//')" \
-		"{\"id\":\"10.0.0.1\",\"port\":2247,\"space\":[\"172.16.0.0/12\"],\"mac\":\"$m\",\"overhead\":72}"
+		"{\"id\":\"10.0.0.1\",\"port\":2247,\"space\":[\"172.16.0.0/12\"],\"mac\":\"$m\",$VINE_LIM0,\"overhead\":72}"
 	check_eq "$m: wire-format test vector (vine_pkt.py)" \
 		"$($VINE_PY "$VINE_PKT" --alg $m vector)" \
 		"$VECTOR_HDR${VECTOR_MAC[$m]}$VECTOR_INNER"

@@ -43,7 +43,7 @@ check_eq "MTUs: a1 eth0, b1 eth0, vrA lan0 wan0, vrB lan0 wan0" \
 	"1500 1500 1500 1500 1500 1500"
 check_eq "vrA: -j vr show, overhead 72" \
 	"$(ip netns exec vrA vinectl -j vr show | sed 's/,"generation":[0-9]*//')" \
-	'{"id":"10.0.0.1","port":2247,"space":["172.16.0.0/12"],"mac":"hmac-sha256","overhead":72}'
+	"{\"id\":\"10.0.0.1\",\"port\":2247,\"space\":[\"172.16.0.0/12\"],\"mac\":\"hmac-sha256\",$VINE_LIM0,\"overhead\":72}"
 
 # No DF, 1500 bytes: the outer packet (1572 bytes) is fragmented on the WAN
 # and reassembled by the receiving VR. Echo replies carry no DF either.

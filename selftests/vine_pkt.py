@@ -233,6 +233,8 @@ def cmd_send(a):
     elif a.inner == "icmp":
         inner = ipv4(a.isrc, a.idst, 1, icmp_echo(0x4242, 1, b"vine" * 14),
                      ttl=a.ittl, len_add=a.inner_len_add)
+    elif a.inner == "chan":     # body of GET and NULL: the poll interval
+        inner = struct.pack(">I", a.interval)
     else:
         die("unknown inner %s" % a.inner)
     if a.inner_cut:
@@ -263,6 +265,29 @@ def cmd_send(a):
     if a.print:
         print(pkts[0].hex())
     print("sent %d" % len(pkts))
+
+
+# ----------------------------------------------------------------- udpseq
+
+def cmd_seqsend(a):
+    """Send datagrams "1", "2", ... "N" to --to:--port, --gap s apart."""
+    import socket
+    import time
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for i in range(1, a.count + 1):
+        s.sendto(b"%d" % i, (a.to, a.port))
+        time.sleep(a.gap)
+    print("sent %d" % a.count)
+
+
+def cmd_seqrecv(a):
+    """Write each datagram received on --bind:--port as a line of --out."""
+    import socket
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((a.bind, a.port))
+    with open(a.out, "w", buffering=1) as f:
+        while True:
+            f.write(s.recv(2048).decode(errors="replace") + "\n")
 
 
 # ------------------------------------------------------------------- ping
@@ -671,7 +696,9 @@ def main():
     s.add_argument("--vnid", type=int, required=True)
     s.add_argument("--src-vr", required=True)
     s.add_argument("--dst-vr", required=True)
-    s.add_argument("--inner", choices=["vector", "udp", "icmp"],
+    s.add_argument("--interval", type=int, default=1000,
+                   help="poll interval in a GET or NULL body (--inner chan)")
+    s.add_argument("--inner", choices=["vector", "udp", "icmp", "chan"],
                    default="udp")
     s.add_argument("--isrc", default="172.16.1.10")
     s.add_argument("--idst", default="172.16.2.10")
@@ -681,6 +708,19 @@ def main():
     s.add_argument("--inner-len-add", type=int, default=0)
     s.add_argument("--inner-cut", type=int, default=0)
     s.add_argument("--print", action="store_true")
+
+    s = sub.add_parser("seqsend", help="send numbered UDP datagrams")
+    s.set_defaults(fn=cmd_seqsend)
+    s.add_argument("--to", required=True)
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--count", type=int, required=True)
+    s.add_argument("--gap", type=float, default=0.005)
+
+    s = sub.add_parser("seqrecv", help="log numbered UDP datagrams")
+    s.set_defaults(fn=cmd_seqrecv)
+    s.add_argument("--bind", required=True)
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--out", required=True)
 
     s = sub.add_parser("ping")
     s.set_defaults(fn=cmd_ping)

@@ -10,11 +10,11 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 88
+ktap_plan 90
 
 NOMOD="vinectl: the vine kernel module is not loaded (modprobe vine)"
 NOPERM="vinectl: permission denied: configuring ViNe needs CAP_NET_ADMIN (run as root)"
-DROPS0='{"not_in_lndt":0,"no_route":0,"route_disabled":0,"loop":0,"no_key":0,"too_big":0,"ttl":0,"tx_error":0,"malformed":0,"bad_version":0,"not_for_us":0,"unknown_peer":0,"bad_mac":0,"replay":0,"wrong_vn":0,"delivery":0}'
+DROPS0='{"not_in_lndt":0,"no_route":0,"route_disabled":0,"loop":0,"no_key":0,"too_big":0,"ttl":0,"tx_error":0,"malformed":0,"bad_version":0,"not_for_us":0,"unknown_peer":0,"bad_mac":0,"replay":0,"wrong_vn":0,"delivery":0,"queue_full":0,"no_channel":0}'
 ZERO='"tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0'
 
 V() {
@@ -114,9 +114,9 @@ ns_add vr1 vr2
 # ---- a fresh VR -----------------------------------------------------------------
 check_eq "fresh VR: -j status" "$(V -j status)" \
 	'{"module":"0.1.0","generation":0,"vns":0,"hosts":0,"routes":0,"peers":0}'
-check_eq "fresh VR: -j vr show (defaults: id 0, port 2247, no space, hmac-sha256)" \
+check_eq "fresh VR: -j vr show (defaults: id 0, port 2247, no space, hmac-sha256, not limited)" \
 	"$(V -j vr show)" \
-	'{"id":"0.0.0.0","port":2247,"space":[],"mac":"hmac-sha256","overhead":72,"generation":0}'
+	"{\"id\":\"0.0.0.0\",\"port\":2247,\"space\":[],\"mac\":\"hmac-sha256\",$VINE_LIM0,\"overhead\":72,\"generation\":0}"
 check_eq "fresh VR: -j vn list" "$(V -j vn list)" '[]'
 check_eq "fresh VR: -j route list" "$(V -j route list)" '[]'
 check_eq "fresh VR: -j stats" "$(V -j stats)" \
@@ -126,15 +126,21 @@ check_eq "fresh VR: -j stats" "$(V -j stats)" \
 change "vr set id 10.0.0.1 port 2247 space 172.16.0.0/12 mac hmac-sha256" \
 	vr set id 10.0.0.1 port 2247 space 172.16.0.0/12 mac hmac-sha256
 check_eq "-j vr show" "$(V -j vr show)" \
-	"{\"id\":\"10.0.0.1\",\"port\":2247,\"space\":[\"172.16.0.0/12\"],\"mac\":\"hmac-sha256\",\"overhead\":72,\"generation\":$g}"
+	"{\"id\":\"10.0.0.1\",\"port\":2247,\"space\":[\"172.16.0.0/12\"],\"mac\":\"hmac-sha256\",$VINE_LIM0,\"overhead\":72,\"generation\":$g}"
 change "vr set space with two prefixes" \
 	vr set space 172.16.0.0/12,192.168.100.0/24
 change "vr set port 3000 mac none" vr set port 3000 mac none
 change "vr set id as a number (167772162 = 10.0.0.2)" vr set id 167772162
 check_eq "-j vr show after partial sets" "$(V -j vr show)" \
-	"{\"id\":\"10.0.0.2\",\"port\":3000,\"space\":[\"172.16.0.0/12\",\"192.168.100.0/24\"],\"mac\":\"none\",\"overhead\":72,\"generation\":$g}"
-change "vr set back: id 10.0.0.1 port 2247 space 172.16.0.0/12 mac hmac-sha256" \
-	vr set id 10.0.0.1 port 2247 space 172.16.0.0/12 mac hmac-sha256
+	"{\"id\":\"10.0.0.2\",\"port\":3000,\"space\":[\"172.16.0.0/12\",\"192.168.100.0/24\"],\"mac\":\"none\",$VINE_LIM0,\"overhead\":72,\"generation\":$g}"
+change "vr set space none poll-interval 500 keepalive 200 queue-size 10 queue-bytes 100000" \
+	vr set space none poll-interval 500 keepalive 200 queue-size 10 queue-bytes 100000
+check_eq "-j vr show: empty space, the new intervals and bounds (still not limited)" \
+	"$(V -j vr show)" \
+	"{\"id\":\"10.0.0.2\",\"port\":3000,\"space\":[],\"mac\":\"none\",\"limited\":false,\"queue_vrs\":[],\"poll\":\"udp\",\"poll_interval_ms\":500,\"keepalive_ms\":200,\"queue_size\":10,\"queue_bytes\":100000,\"overhead\":72,\"generation\":$g}"
+change "vr set back: id 10.0.0.1 port 2247 space 172.16.0.0/12 mac hmac-sha256 (and the defaults)" \
+	vr set id 10.0.0.1 port 2247 space 172.16.0.0/12 mac hmac-sha256 \
+	poll-interval 1000 keepalive 0 queue-size 1024 queue-bytes 4194304
 refuse_usage "vr set mac md5" md5 vr set mac md5
 refuse_usage "vr set space 172.16.0.0/40" 172.16.0.0/40 vr set space 172.16.0.0/40
 refuse_usage "vr set port 70000" 70000 vr set port 70000

@@ -5,7 +5,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 6
+ktap_plan 21
 
 check_fails "missing module" 1 \
 	"vinectl: the vine kernel module is not loaded (modprobe vine)" \
@@ -20,5 +20,56 @@ check_fails "extra argument" 2 "vinectl: status takes no argument
 Try 'vinectl help'." vinectl status now
 check_fails "unknown option" 2 "vinectl: unknown option '-x'
 Try 'vinectl help'." vinectl -x status
+
+# ---- vr set: a limited VR's parameters, checked before anything is sent ----
+# bad_vr_set DESC MESSAGE ARGS...: `vinectl vr set ARGS` is a command-line
+# mistake: exit 2, "vinectl: MESSAGE", then "Try 'vinectl help'.".
+bad_vr_set() {
+	local desc=$1 msg=$2
+	shift 2
+	check_fails "$desc" 2 "vinectl: $msg
+Try 'vinectl help'." vinectl vr set "$@"
+}
+
+bad_vr_set "vr set limited maybe" "invalid limited 'maybe' (yes|no)" \
+	limited maybe
+bad_vr_set "vr set poll icmp" "invalid poll 'icmp' (udp|tcp|channel)" \
+	poll icmp
+bad_vr_set "vr set poll-interval 99" \
+	"invalid poll-interval '99' (100 to 3600000)" poll-interval 99
+bad_vr_set "vr set poll-interval 3600001" \
+	"invalid poll-interval '3600001' (100 to 3600000)" poll-interval 3600001
+bad_vr_set "vr set keepalive 50" \
+	"invalid keepalive '50' (0 or 100 to 3600000)" keepalive 50
+bad_vr_set "vr set queue-size 65537" \
+	"invalid queue-size '65537' (0 to 65536)" queue-size 65537
+bad_vr_set "vr set queue-bytes abc" \
+	"invalid queue-bytes 'abc' (0 to 67108864)" queue-bytes abc
+bad_vr_set "vr set queue-vr with 5 queue VRs" \
+	"queue-vr: too many queue VRs (at most 4)" \
+	limited yes queue-vr 10.9.9.1,10.9.9.2,10.9.9.3,10.9.9.4,10.9.9.5
+bad_vr_set "vr set queue-vr 1.2.3.4:0" \
+	"invalid queue-vr '1.2.3.4:0' (port 1 to 65535)" queue-vr 1.2.3.4:0
+bad_vr_set "vr set queue-vr 1.2.3.4:70000" \
+	"invalid queue-vr '1.2.3.4:70000' (port 1 to 65535)" queue-vr 1.2.3.4:70000
+bad_vr_set "vr set queue-vr garbage" \
+	"invalid queue-vr 'garbage' (A.B.C.D[:PORT])" queue-vr garbage
+
+# ---- vr set: what only the kernel refuses (its extack, exit 1) -------------
+# In a namespace of their own: whatever they left would stay there.
+ns_add verr
+E() {
+	ip netns exec verr vinectl "$@"
+}
+check_fails "vr set limited yes without a queue VR" 1 \
+	"vinectl: a limited VR needs a queue VR (queue-vr ADDRESS)" \
+	E vr set limited yes
+check_fails "vr set limited yes queue-vr 10.9.9.9 poll tcp" 1 \
+	"vinectl: poll tcp and poll channel are not supported yet: use poll udp" \
+	E vr set limited yes queue-vr 10.9.9.9 poll tcp
+check_fails "vr set mac none limited yes queue-vr 10.9.9.9" 1 \
+	"vinectl: a limited VR needs a MAC mode: its queue VR trusts only authenticated channels" \
+	E vr set mac none limited yes queue-vr 10.9.9.9
+check_eq "the refused vr set changed nothing (generation 0)" "$(vgen verr)" 0
 
 ktap_finished

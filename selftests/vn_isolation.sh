@@ -248,7 +248,7 @@ check_range "WAN: ViNe UDP packets (port 2247)" "$(vine_wan_count vine)" \
 
 # ---- final state: the configuration did not move -----------------------------
 check_eq "vrA: vinectl -j vr show" "$(ip netns exec vrA vinectl -j vr show | sed 's/,"generation":[0-9]*//')" \
-	'{"id":"10.0.0.1","port":2247,"space":["172.16.0.0/12"],"mac":"hmac-sha256","overhead":72}'
+	"{\"id\":\"10.0.0.1\",\"port\":2247,\"space\":[\"172.16.0.0/12\"],\"mac\":\"hmac-sha256\",$VINE_LIM0,\"overhead\":72}"
 check_eq "vrB: vinectl -j route list" "$(ip netns exec vrB vinectl -j route list)" \
 	'[{"vn":1,"prefix":"172.16.1.0/24","via":"10.0.0.1","port":2247,"proto":"udp","type":"regular"}]'
 check_eq "vrC: vinectl -j vn list" "$(ip netns exec vrC vinectl -j vn list)" \

@@ -14,7 +14,7 @@ pkgs=(
 	gcc make pkg-config libnl-3-dev libnl-genl-3-dev
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse
 	qemu-system-x86 busybox-static kmod cpio xz-utils zstd
-	iproute2 iputils-ping nftables iperf3 tcpdump ethtool python3 procps util-linux
+	iproute2 iputils-ping nftables conntrack iperf3 tcpdump ethtool python3 procps util-linux
 	wireguard-tools
 )
 [ "${1:-}" = bench ] && pkgs+=(gnuplot-nox)

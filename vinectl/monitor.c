@@ -6,6 +6,7 @@
  *
  *	new-route vn 1 prefix 172.16.2.0/24 via 10.0.0.2 generation 7
  *	peer-seen peer 10.0.0.1 addr 10.0.0.1 port 2247
+ *	channel peer 10.0.0.1 role queue-vr state up addr 10.0.0.1 port 2247
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static const char *const event_names[] = {
 	[VINE_CMD_SET_KEY] = "set-key",
 	[VINE_CMD_DEL_KEY] = "del-key",
 	[VINE_CMD_PEER_SEEN] = "peer-seen",
+	[VINE_CMD_CHANNEL] = "channel",
 };
 
 /* One field: JSON member, or " key value" on the line for people. */
@@ -79,6 +81,43 @@ static void field_spaces(const struct nlattr *list)
 	field("space", all[0] ? all : "none");
 }
 
+/* VINE_A_QUEUE_VRS as "A.B.C.D:PORT,..." ("none" when empty). */
+static void field_queue_vrs(const struct nlattr *list)
+{
+	char buf[ENDPOINT_STRLEN];
+	char all[VINE_MAX_QUEUE_VRS * (ENDPOINT_STRLEN + 1)];
+	struct nlattr *a;
+	size_t n = 0;
+	int rem;
+
+	all[0] = '\0';
+	nla_for_each_nested(a, list, rem) {
+		if (!endpoint_str(buf, a))
+			continue;
+		n += snprintf(all + n, sizeof(all) - n, "%s%s", n ? "," : "",
+			      buf);
+		if (n >= sizeof(all))
+			break;
+	}
+	field("queue-vr", all[0] ? all : "none");
+}
+
+/* What set-vr changed of a limited VR's parameters. */
+static void fields_limited(struct nlattr **tb)
+{
+	size_t i;
+
+	if (tb[VINE_A_LIMITED])
+		field_word("limited", yes_no_words, tb[VINE_A_LIMITED]);
+	if (tb[VINE_A_QUEUE_VRS])
+		field_queue_vrs(tb[VINE_A_QUEUE_VRS]);
+	if (tb[VINE_A_POLL])
+		field_word("poll", poll_words, tb[VINE_A_POLL]);
+	for (i = 0; vr_nums[i].word; i++)
+		if (tb[vr_nums[i].attr])
+			field_u64(vr_nums[i].word, vnl_uint(tb[vr_nums[i].attr]));
+}
+
 static int print_event(uint8_t cmd, struct nlattr **tb)
 {
 	char buf[PREFIX_STRLEN];
@@ -99,17 +138,24 @@ static int print_event(uint8_t cmd, struct nlattr **tb)
 		field_spaces(tb[VINE_A_SPACES]);
 	if (tb[VINE_A_MAC_MODE])
 		field_word("mac", mac_words, tb[VINE_A_MAC_MODE]);
+	if (cmd == VINE_CMD_SET_VR)
+		fields_limited(tb);
 	if (tb[VINE_A_VN_ID])
 		field_u64("vn", vnl_uint(tb[VINE_A_VN_ID]));
 	if (tb[VINE_A_VN_NAME])
 		field("name", nla_get_string(tb[VINE_A_VN_NAME]));
 	if (tb[VINE_A_PEER])
 		field_addr("peer", tb[VINE_A_PEER]);
+	if (tb[VINE_A_CHAN_ROLE])
+		field_word("role", role_words, tb[VINE_A_CHAN_ROLE]);
+	if (tb[VINE_A_CHAN_STATE])
+		field_word("state", chan_words, tb[VINE_A_CHAN_STATE]);
 	if (tb[VINE_A_ADDR] && tb[VINE_A_PREFIX_LEN])
 		field("prefix", prefix_str(buf, nla_get_u32(tb[VINE_A_ADDR]),
 					   nla_get_u8(tb[VINE_A_PREFIX_LEN])));
 	else if (tb[VINE_A_ADDR])
-		field_addr(cmd == VINE_CMD_PEER_SEEN ? "addr" : "host",
+		field_addr(cmd == VINE_CMD_PEER_SEEN ||
+			   cmd == VINE_CMD_CHANNEL ? "addr" : "host",
 			   tb[VINE_A_ADDR]);
 	if (tb[VINE_A_VIA])
 		field_addr("via", tb[VINE_A_VIA]);

@@ -14,8 +14,7 @@
 #include "vinectl.h"
 
 /* A decimal number from 0 to @max: digits only, no sign, no spaces. */
-static bool parse_uint(const char *s, unsigned long long max,
-		       unsigned long long *v)
+bool parse_uint(const char *s, unsigned long long max, unsigned long long *v)
 {
 	char *end;
 
@@ -34,6 +33,20 @@ static bool parse_num(const char *what, const char *s, unsigned long long max,
 		return true;
 	usage_error("invalid %s '%s' (1 to %llu)", what, s, max);
 	return false;
+}
+
+/* A number from @min to @max, else "invalid @what" naming the range. */
+bool parse_range(const char *what, const char *s, uint32_t min, uint32_t max,
+		 uint32_t *v)
+{
+	unsigned long long n;
+
+	if (!parse_uint(s, max, &n) || n < min) {
+		usage_error("invalid %s '%s' (%u to %u)", what, s, min, max);
+		return false;
+	}
+	*v = (uint32_t)n;
+	return true;
 }
 
 bool parse_vnid(const char *s, uint32_t *vnid)
@@ -89,6 +102,35 @@ bool parse_port(const char *s, uint16_t *port)
 
 	if (!parse_num("port", s, UINT16_MAX, &v))
 		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+/*
+ * A.B.C.D[:PORT], else "invalid @what". @port is left alone when not
+ * given: the caller's default.
+ */
+bool parse_endpoint(const char *what, const char *s, uint32_t *addr,
+		    uint16_t *port, bool *has_port)
+{
+	const char *colon = strchr(s, ':');
+	int n = colon ? (int)(colon - s) : (int)strlen(s);
+	unsigned long long v;
+	char a[ADDR_STRLEN];
+
+	snprintf(a, sizeof(a), "%.*s", n, s);
+	if (n >= (int)sizeof(a) || !dotted_quad(a, addr)) {
+		usage_error("invalid %s '%s' (A.B.C.D[:PORT])", what, s);
+		return false;
+	}
+	*has_port = !!colon;
+	if (!colon)
+		return true;
+	if (!parse_uint(colon + 1, UINT16_MAX, &v) || !v) {
+		usage_error("invalid %s '%s' (port 1 to %u)", what, s,
+			    UINT16_MAX);
+		return false;
+	}
 	*port = (uint16_t)v;
 	return true;
 }
@@ -184,5 +226,24 @@ char *prefix_str(char *buf, uint32_t addr, uint8_t len)
 {
 	addr_str(buf, addr);
 	snprintf(buf + strlen(buf), PREFIX_STRLEN - strlen(buf), "/%u", len);
+	return buf;
+}
+
+/*
+ * Nested VINE_ENDPOINT_A_* @a as "A.B.C.D:PORT" (the default port when
+ * it has none); NULL if it has no address.
+ */
+char *endpoint_str(char *buf, const struct nlattr *a)
+{
+	struct nlattr *tb[VINE_ENDPOINT_A_MAX + 1];
+
+	if (nla_parse_nested(tb, VINE_ENDPOINT_A_MAX, (struct nlattr *)a,
+			     NULL) || !tb[VINE_ENDPOINT_A_ADDR])
+		return NULL;
+	addr_str(buf, nla_get_u32(tb[VINE_ENDPOINT_A_ADDR]));
+	snprintf(buf + strlen(buf), ENDPOINT_STRLEN - strlen(buf), ":%u",
+		 tb[VINE_ENDPOINT_A_PORT] ?
+		 (unsigned int)vnl_uint(tb[VINE_ENDPOINT_A_PORT]) :
+		 VINE_DEFAULT_PORT);
 	return buf;
 }

@@ -5,17 +5,61 @@
  *
  * The peer VRs this VR knows (through a route or a key): whether it has a
  * key, where its last authenticated packet came from and how long ago,
- * and its counters.
+ * its channel if it is our queue VR or a limited VR we serve, what waits
+ * for it, and its counters.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "vinectl.h"
 
+const struct vword role_words[] = {
+	{ "none", VINE_ROLE_NONE },
+	{ "queue-vr", VINE_ROLE_QUEUE_VR },
+	{ "limited", VINE_ROLE_LIMITED },
+	{ }
+};
+
+const struct vword chan_words[] = {
+	{ "none", VINE_CHAN_NONE },
+	{ "up", VINE_CHAN_UP },
+	{ "down", VINE_CHAN_DOWN },
+	{ }
+};
+
 struct peer_filter {
 	uint32_t id;		/* network order; 0: every peer */
 	int found;
 };
+
+/*
+ * The channel with the peer and its queue (0 and none when absent). The
+ * table of peer list has no room for all: there the channel's age is
+ * "since_ms" ("-" without a channel) and the queue "queued", as
+ * PACKETS/BYTES.
+ */
+static void out_channel(struct nlattr **tb, bool table)
+{
+	uint64_t chan = vnl_uint(tb[VINE_A_CHAN_STATE]);
+	uint64_t since = vnl_uint(tb[VINE_A_CHAN_SINCE]);
+	uint64_t len = vnl_uint(tb[VINE_A_QUEUE_LEN]);
+	uint64_t bytes = vnl_uint(tb[VINE_A_QUEUE_BYTES]);
+	char buf[48];
+
+	out_str("role", word_name(role_words, vnl_uint(tb[VINE_A_CHAN_ROLE])));
+	out_str("channel", word_name(chan_words, chan));
+	if (!table) {
+		out_u64("channel_since_ms", since);
+		out_u64("queue_len", len);
+		out_u64("queue_bytes", bytes);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)since);
+	out_str("since_ms", chan == VINE_CHAN_NONE ? "-" : buf);
+	snprintf(buf, sizeof(buf), "%llu/%llu", (unsigned long long)len,
+		 (unsigned long long)bytes);
+	out_str("queued", buf);
+}
 
 static int parse_peer(struct nlattr **tb, void *arg)
 {
@@ -42,6 +86,7 @@ static int parse_peer(struct nlattr **tb, void *arg)
 			 (unsigned int)vnl_uint(tb[VINE_A_PORT]));
 	out_str("seen_at", seen ? at : "-");
 	out_u64("last_seen_ms", seen ? vnl_uint(tb[VINE_A_LAST_SEEN]) : 0);
+	out_channel(tb, !out_json && !f->id);
 	out_counters(c, true);
 	out_end();
 	return 0;

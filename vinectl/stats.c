@@ -3,6 +3,7 @@
  * vinectl stats
  * vinectl show
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,12 @@ static const char *const drop_names[] = {
 	[VINE_DROP_REPLAY] = "replay",
 	[VINE_DROP_WRONG_VN] = "wrong_vn",
 	[VINE_DROP_DELIVERY] = "delivery",
+	[VINE_DROP_QUEUE_FULL] = "queue_full",
+	[VINE_DROP_NO_CHANNEL] = "no_channel",
 };
+
+static_assert(ARRAY_SIZE(drop_names) == VINE_DROP_MAX + 1,
+	      "a drop reason without a name");
 
 /* The counters of nested VINE_A_STATS @nest (may be NULL) into @c. */
 void stats_parse(struct nlattr *nest, uint64_t *c)

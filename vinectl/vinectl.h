@@ -61,11 +61,17 @@ struct vword {
 
 #define ADDR_STRLEN	16	/* "255.255.255.255" */
 #define PREFIX_STRLEN	19	/* "255.255.255.255/32" */
+#define ENDPOINT_STRLEN	22	/* "255.255.255.255:65535" */
 
+bool parse_uint(const char *s, unsigned long long max, unsigned long long *v);
+bool parse_range(const char *what, const char *s, uint32_t min, uint32_t max,
+		 uint32_t *v);
 bool parse_vnid(const char *s, uint32_t *vnid);
 bool parse_addr(const char *s, uint32_t *addr);	/* network order */
 bool parse_prefix(const char *s, uint32_t *addr, uint8_t *len);
 bool parse_port(const char *s, uint16_t *port);
+bool parse_endpoint(const char *what, const char *s, uint32_t *addr,
+		    uint16_t *port, bool *has_port);
 bool parse_vr_id(const char *s, uint32_t *id);
 bool parse_word(const char *what, const struct vword *words, const char *s,
 		uint8_t *val);
@@ -74,9 +80,22 @@ int next_kw(int *argc, char ***argv, const char *const *kws,
 const char *word_name(const struct vword *words, uint64_t val);
 char *addr_str(char *buf, uint32_t addr);
 char *prefix_str(char *buf, uint32_t addr, uint8_t len);
+char *endpoint_str(char *buf, const struct nlattr *a);
 
-/* vr.c, route.c: the names of enum values */
-extern const struct vword mac_words[], proto_words[], type_words[];
+/* vr.c, route.c, peer.c: the names of enum values */
+extern const struct vword mac_words[], yes_no_words[], poll_words[],
+	proto_words[], type_words[], role_words[], chan_words[];
+
+/* vr.c: the VR's numeric parameters, as vr set and vr show name them */
+struct vr_num {
+	const char *word;	/* vr set keyword */
+	const char *key;	/* vr show key */
+	int attr;
+	uint32_t min, max;
+	bool zero;		/* 0 too, below min: "none" */
+};
+
+extern const struct vr_num vr_nums[];
 
 /* vn.c */
 struct vn_info {

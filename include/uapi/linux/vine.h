@@ -20,6 +20,10 @@
 #define VINE_MAC_LEN		16	/* bytes of MAC on the wire */
 #define VINE_VN_NAME_LEN	32	/* with the terminating NUL */
 #define VINE_MAX_SPACES		16	/* prefixes in a VR's ViNe space */
+#define VINE_MAX_QUEUE_VRS	4	/* queue VRs of a limited VR */
+#define VINE_DEFAULT_POLL_MS	1000	/* a limited VR's GET interval */
+#define VINE_DEFAULT_QUEUE_SIZE	1024	/* packets held per limited VR */
+#define VINE_DEFAULT_QUEUE_BYTES (4 << 20) /* bytes held per limited VR */
 
 /*
  * The ViNe header, after the outer IPv4 and UDP headers; the host's IPv4
@@ -43,10 +47,19 @@ struct vinehdr {
 
 enum vine_pkt_type {
 	VINE_PKT_FORWARD,	/* unpack and deliver to the destination host */
-	VINE_PKT_QUEUE,		/* queue for a limited VR */
-	VINE_PKT_GET,		/* a limited VR asks for its queued packets */
-	VINE_PKT_NULL,		/* keepalive */
+	VINE_PKT_QUEUE,		/* relay, or queue for a limited VR */
+	VINE_PKT_GET,		/* a limited VR opens or refreshes its channel */
+	VINE_PKT_NULL,		/* keepalive; a queue VR's answer to GET */
 };
+
+/*
+ * The body of GET and NULL packets (after the ViNe header, VN id 0): the
+ * sender's poll interval. A queue VR holds a limited VR's channel up for
+ * three of them after its last GET or NULL.
+ */
+struct vine_chan_body {
+	__be32	interval_ms;
+} __attribute__((packed));
 
 #define VINE_F_MAC		0x01	/* mac[] holds a MAC */
 
@@ -62,6 +75,29 @@ enum vine_mac_mode {
 enum vine_proto {
 	VINE_PROTO_UDP = 1,
 	VINE_PROTO_TCP = 2,
+};
+
+/* How a limited VR reaches its queue VR (thesis Table 3-3, PollProtocol). */
+enum vine_poll {
+	VINE_POLL_UDP,		/* UDP: GET every poll interval */
+	VINE_POLL_TCP,		/* TCP poll (not supported yet) */
+	VINE_POLL_CHANNEL,	/* persistent TCP channel (not supported yet) */
+
+	__VINE_POLL_MAX
+};
+
+/* A channel between a limited VR and its queue VR, as one side sees it. */
+enum vine_chan_state {
+	VINE_CHAN_NONE,		/* no channel with this peer */
+	VINE_CHAN_UP,		/* heard from the other side in time */
+	VINE_CHAN_DOWN,		/* silent for three poll intervals */
+};
+
+/* This VR's part in a channel with a peer. */
+enum vine_chan_role {
+	VINE_ROLE_NONE,
+	VINE_ROLE_QUEUE_VR,	/* the peer is our queue VR (we are limited) */
+	VINE_ROLE_LIMITED,	/* the peer is a limited VR we serve */
 };
 
 enum vine_route_type {
@@ -88,6 +124,8 @@ enum vine_route_type {
  * @VINE_DROP_REPLAY: counter already seen or too old
  * @VINE_DROP_WRONG_VN: destination host is not in the packet's VN here
  * @VINE_DROP_DELIVERY: no route to the destination host on the LAN
+ * @VINE_DROP_QUEUE_FULL: a limited VR's queue is at its bound
+ * @VINE_DROP_NO_CHANNEL: channel message (GET, NULL) at a VR without MAC
  */
 enum vine_drop {
 	VINE_DROP_UNSPEC,
@@ -107,6 +145,8 @@ enum vine_drop {
 	VINE_DROP_REPLAY,
 	VINE_DROP_WRONG_VN,
 	VINE_DROP_DELIVERY,
+	VINE_DROP_QUEUE_FULL,
+	VINE_DROP_NO_CHANNEL,
 
 	__VINE_DROP_MAX
 };
@@ -123,7 +163,9 @@ enum vine_drop {
  * @VINE_CMD_GET_STATUS: versions, generation, table sizes
  * @VINE_CMD_GET_VR: VR parameters
  * @VINE_CMD_SET_VR: change VR parameters (any subset): VINE_A_VR_ID,
- *	VINE_A_PORT, VINE_A_SPACES, VINE_A_MAC_MODE
+ *	VINE_A_PORT, VINE_A_SPACES, VINE_A_MAC_MODE, VINE_A_LIMITED,
+ *	VINE_A_QUEUE_VRS, VINE_A_POLL, VINE_A_POLL_INTERVAL,
+ *	VINE_A_KEEPALIVE, VINE_A_QUEUE_SIZE, VINE_A_QUEUE_BYTES
  * @VINE_CMD_NEW_VN: VINE_A_VN_ID, optional VINE_A_VN_NAME
  * @VINE_CMD_DEL_VN: VINE_A_VN_ID; removes its hosts and routes too
  * @VINE_CMD_GET_VN: doit with VINE_A_VN_ID, or dump of all VNs
@@ -147,6 +189,9 @@ enum vine_drop {
  *	authenticated packet came from a new outer address or port (the
  *	first one since the peer was created, or a NAT rebinding):
  *	VINE_A_PEER, VINE_A_ADDR (outer source), VINE_A_PORT (its port)
+ * @VINE_CMD_CHANNEL: event only: the channel with a peer went up or down:
+ *	VINE_A_PEER, VINE_A_CHAN_ROLE, VINE_A_CHAN_STATE, and where the
+ *	peer was last seen (VINE_A_ADDR, VINE_A_PORT) if it was
  */
 enum vine_cmd {
 	VINE_CMD_UNSPEC,
@@ -167,6 +212,7 @@ enum vine_cmd {
 	VINE_CMD_GET_PEER,
 	VINE_CMD_GET_STATS,
 	VINE_CMD_PEER_SEEN,
+	VINE_CMD_CHANNEL,
 
 	__VINE_CMD_MAX
 };
@@ -205,6 +251,24 @@ enum vine_cmd {
  * @VINE_A_LAST_SEEN: u64, milliseconds since the peer's last packet with
  *	a verified MAC (GET_PEER answers only, with VINE_A_ADDR and
  *	VINE_A_PORT: where it came from; absent before the first)
+ * @VINE_A_LIMITED: u8, 1: this VR is limited (behind NAT or firewall)
+ *	and keeps a channel open to a queue VR; 0: regular
+ * @VINE_A_QUEUE_VRS: nested array of nested VINE_ENDPOINT_A_*: the
+ *	queue VRs of a limited VR, in order of preference (at most
+ *	VINE_MAX_QUEUE_VRS; a queue VR's id is its address)
+ * @VINE_A_POLL: u8, enum vine_poll
+ * @VINE_A_POLL_INTERVAL: u32, milliseconds between GETs (100 to 3600000)
+ * @VINE_A_KEEPALIVE: u32, milliseconds between NULLs a limited VR sends
+ *	between GETs, 0 for none (else 100 to 3600000)
+ * @VINE_A_QUEUE_SIZE: u32, packets a queue VR holds per limited VR
+ *	while its channel is down (0 to 65536)
+ * @VINE_A_QUEUE_BYTES: u32, bytes it holds at most (0 to 64 MiB); in
+ *	GET_PEER answers, the bytes waiting
+ * @VINE_A_CHAN_ROLE: u8, enum vine_chan_role (answers and events only)
+ * @VINE_A_CHAN_STATE: u8, enum vine_chan_state (answers and events only)
+ * @VINE_A_CHAN_SINCE: u64, milliseconds since the state last changed
+ *	(GET_PEER answers only)
+ * @VINE_A_QUEUE_LEN: u32, packets waiting (GET_PEER answers only)
  */
 enum vine_attr {
 	VINE_A_UNSPEC,
@@ -234,6 +298,17 @@ enum vine_attr {
 	VINE_A_OVERHEAD,
 	VINE_A_REPLACE,
 	VINE_A_LAST_SEEN,
+	VINE_A_LIMITED,
+	VINE_A_QUEUE_VRS,
+	VINE_A_POLL,
+	VINE_A_POLL_INTERVAL,
+	VINE_A_KEEPALIVE,
+	VINE_A_QUEUE_SIZE,
+	VINE_A_QUEUE_BYTES,
+	VINE_A_CHAN_ROLE,
+	VINE_A_CHAN_STATE,
+	VINE_A_CHAN_SINCE,
+	VINE_A_QUEUE_LEN,
 
 	__VINE_A_MAX
 };
@@ -250,6 +325,17 @@ enum vine_prefix_attr {
 };
 
 #define VINE_PREFIX_A_MAX (__VINE_PREFIX_A_MAX - 1)
+
+/* One queue VR of VINE_A_QUEUE_VRS. */
+enum vine_endpoint_attr {
+	VINE_ENDPOINT_A_UNSPEC,
+	VINE_ENDPOINT_A_ADDR,	/* be32 */
+	VINE_ENDPOINT_A_PORT,	/* u16, default VINE_DEFAULT_PORT */
+
+	__VINE_ENDPOINT_A_MAX
+};
+
+#define VINE_ENDPOINT_A_MAX (__VINE_ENDPOINT_A_MAX - 1)
 
 /* Counters in VINE_A_STATS: u64 each, of a VR, a VN or a peer. */
 enum vine_stats_attr {

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ViNe router: channels between limited VRs and their queue VRs
+ * (dissertation, "Firewall traversal"; Table 3-3 Limited, QueueVR,
+ * PollProtocol and PollInterval; Table 3-7 types queue, get and null).
+ *
+ * A limited VR sits behind a NAT or a firewall that lets nothing in, so
+ * it opens the channel itself: every poll interval it sends its queue VR
+ * a GET, and between GETs a NULL every keepalive interval, each with a
+ * MAC. The queue VR answers every GET with a NULL.
+ *
+ * Limited side (struct vine_chan, a delayed work): the channel is up while
+ * the queue VR has answered within three poll intervals. When the queue VR
+ * falls silent, the limited VR moves on to its next one, if it has one.
+ *
+ * Queue VR side (per peer): an authenticated GET makes the peer a limited
+ * VR served here. Its channel stays up for three of its poll intervals
+ * after each GET or NULL. Packets for it go to the address and port its
+ * authenticated packets last came from: its NAT mapping, which a forged
+ * packet cannot move. While the channel is down they wait in the peer's
+ * queue, up to the VR's queue-size packets and queue-bytes bytes, and go
+ * out in order when it returns.
+ */
+#include <net/route.h>
+
+#include "vine.h"
+
+#define VINE_CHAN_MISSES	3	/* poll intervals of silence: down */
+
+/* Set @p's channel state; true when it changed. Under @p->queue.lock. */
+static bool vine_chan_set(struct vine_peer *p, u8 state)
+{
+	if (p->chan == state)
+		return false;
+	WRITE_ONCE(p->chan, state);
+	WRITE_ONCE(p->chan_since, jiffies);
+	return true;
+}
+
+static bool vine_chan_live(const struct vine_peer *p)
+{
+	return READ_ONCE(p->chan) == VINE_CHAN_UP &&
+	       time_before(jiffies, READ_ONCE(p->chan_expires));
+}
+
+/* Send a GET or a NULL to @p at @daddr:@dport; under RCU with BH off. */
+static void vine_chan_send(struct vine_net *vn, const struct vine_cfg *cfg,
+			   struct vine_peer *p, __be32 daddr, __be16 dport,
+			   u8 type)
+{
+	const struct vine_key *key = rcu_dereference(p->key);
+	struct vine_chan_body *body;
+	struct vinehdr *vh;
+	struct sk_buff *skb;
+	struct rtable *rt;
+	__be32 saddr;
+
+	if (!key || cfg->mac_mode == VINE_MAC_NONE)
+		return;
+	rt = vine_route_to(vn, p, daddr, &saddr);
+	if (IS_ERR(rt))
+		return;
+	skb = alloc_skb(LL_MAX_HEADER + VINE_OVERHEAD + sizeof(*body),
+			GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+	skb_reserve(skb, LL_MAX_HEADER + VINE_OVERHEAD - sizeof(*vh));
+	vh = skb_put_zero(skb, sizeof(*vh));
+	body = skb_put(skb, sizeof(*body));
+	body->interval_ms = htonl(cfg->poll_ms);
+	vh->version = VINE_WIRE_VERSION;
+	vh->type = type;
+	vh->flags = VINE_F_MAC;
+	vh->size = htons(skb->len);
+	vh->counter = cpu_to_be64(atomic64_inc_return(&p->tx_counter));
+	vh->src_vr = htonl(cfg->id ?: ntohl(saddr));
+	vh->dst_vr = htonl(p->id);
+	if (vine_mac(key, cfg->mac_mode, skb, 0, vh->mac)) {
+		ip_rt_put(rt);
+		kfree_skb(skb);
+		return;
+	}
+	vine_send_udp(vn, cfg, skb, rt, saddr, daddr, dport);
+}
+
+/* ---- queue VR side ------------------------------------------------- */
+
+/* Send what waits for @p, in order. Under @p->queue.lock, BH off. */
+static void vine_chan_flush(struct vine_net *vn, const struct vine_cfg *cfg,
+			    struct vine_peer *p)
+{
+	u64 seen = atomic64_read(&p->seen);
+	__be32 daddr = VINE_SEEN_ADDR(seen), saddr;
+	struct sk_buff *skb;
+	struct rtable *rt;
+
+	while ((skb = __skb_dequeue(&p->queue))) {
+		p->queue_bytes -= skb->len;
+		rt = vine_route_to(vn, p, daddr, &saddr);
+		if (IS_ERR(rt)) {
+			vine_drop(vn, NULL, p, VINE_DROP_TX_ERROR);
+			kfree_skb(skb);
+			continue;
+		}
+		vine_send_udp(vn, cfg, skb, rt, saddr, daddr,
+			      htons(VINE_SEEN_PORT(seen)));
+	}
+}
+
+/* Would a packet of @len bytes for limited peer @p find no room? */
+bool vine_chan_full(const struct vine_cfg *cfg, struct vine_peer *p,
+		    unsigned int len)
+{
+	if (vine_chan_live(p))
+		return false;
+	return skb_queue_len_lockless(&p->queue) >= cfg->queue_size ||
+	       READ_ONCE(p->queue_bytes) + len > cfg->queue_bytes;
+}
+
+/*
+ * A ViNe packet (VINE_CB set) for limited peer @p: false if it may go now,
+ * else it was queued or, past the bounds, dropped (consumed either way).
+ */
+bool vine_chan_hold(struct vine_net *vn, const struct vine_cfg *cfg,
+		    struct vine_peer *p, struct sk_buff *skb)
+{
+	bool down = false, held = true;
+
+	if (vine_chan_live(p) && skb_queue_empty_lockless(&p->queue))
+		return false;
+
+	spin_lock(&p->queue.lock);
+	if (p->chan == VINE_CHAN_UP && !time_before(jiffies, p->chan_expires))
+		down = vine_chan_set(p, VINE_CHAN_DOWN);
+	if (p->chan == VINE_CHAN_UP) {
+		held = false;	/* flushed while we looked */
+	} else if (skb_queue_len(&p->queue) >= cfg->queue_size ||
+		   p->queue_bytes + skb->len > cfg->queue_bytes) {
+		vine_drop(vn, NULL, p, VINE_DROP_QUEUE_FULL);
+		kfree_skb(skb);
+	} else {
+		__skb_queue_tail(&p->queue, skb);
+		p->queue_bytes += skb->len;
+	}
+	spin_unlock(&p->queue.lock);
+	if (down)
+		vine_nl_channel(vn, p, VINE_CHAN_DOWN, GFP_ATOMIC);
+	return held;
+}
+
+/* Mark silent channels down, while there are limited peers at all. */
+static void vine_expiry_work(struct work_struct *work)
+{
+	struct vine_net *vn = container_of(to_delayed_work(work),
+					   struct vine_net, expiry);
+	struct vine_peer *p;
+	unsigned long idx;
+	bool any = false, down;
+
+	rcu_read_lock();
+	xa_for_each(&vn->peers, idx, p) {
+		if (READ_ONCE(p->role) != VINE_ROLE_LIMITED)
+			continue;
+		any = true;
+		if (READ_ONCE(p->chan) != VINE_CHAN_UP || vine_chan_live(p))
+			continue;
+		spin_lock_bh(&p->queue.lock);
+		down = p->chan == VINE_CHAN_UP &&
+		       !time_before(jiffies, p->chan_expires) &&
+		       vine_chan_set(p, VINE_CHAN_DOWN);
+		spin_unlock_bh(&p->queue.lock);
+		if (down)
+			vine_nl_channel(vn, p, VINE_CHAN_DOWN, GFP_ATOMIC);
+	}
+	rcu_read_unlock();
+	if (any)
+		queue_delayed_work(vine_wq, &vn->expiry, HZ / 10);
+}
+
+/* Queue VR side of a GET or NULL from limited peer @p. */
+static void vine_chan_client(struct vine_net *vn, const struct vine_cfg *cfg,
+			     struct vine_peer *p, struct sk_buff *skb, u8 type,
+			     u32 ms)
+{
+	bool up;
+
+	if (READ_ONCE(p->role) != VINE_ROLE_LIMITED) {
+		if (type != VINE_PKT_GET)	/* only a GET opens a channel */
+			return;
+		WRITE_ONCE(p->role, VINE_ROLE_LIMITED);
+		queue_delayed_work(vine_wq, &vn->expiry, HZ / 10);
+	}
+	WRITE_ONCE(p->chan_expires,
+		   jiffies + VINE_CHAN_MISSES * msecs_to_jiffies(ms));
+	if (type == VINE_PKT_GET)
+		vine_chan_send(vn, cfg, p, ip_hdr(skb)->saddr,
+			       udp_hdr(skb)->source, VINE_PKT_NULL);
+	if (READ_ONCE(p->chan) == VINE_CHAN_UP)
+		return;
+
+	/* Flush first: a sender that sees the channel up sends at once. */
+	spin_lock(&p->queue.lock);
+	vine_chan_flush(vn, cfg, p);
+	up = vine_chan_set(p, VINE_CHAN_UP);
+	spin_unlock(&p->queue.lock);
+	if (up)
+		vine_nl_channel(vn, p, VINE_CHAN_UP, GFP_ATOMIC);
+}
+
+/*
+ * A verified GET or NULL from peer @p (data path; @skb->data at the UDP
+ * header, the body pulled): our queue VR answers, or a limited VR calls.
+ */
+void vine_chan_rcv(struct vine_net *vn, const struct vine_cfg *cfg,
+		   struct vine_peer *p, struct sk_buff *skb, u8 type)
+{
+	const struct vine_chan_body *body = (void *)(skb->data +
+		sizeof(struct udphdr) + sizeof(struct vinehdr));
+	u32 ms = clamp(be32_to_cpu(body->interval_ms), 100U, 3600000U);
+
+	if (p != READ_ONCE(vn->chan.server)) {
+		vine_chan_client(vn, cfg, p, skb, type, ms);
+	} else if (type == VINE_PKT_NULL) {
+		WRITE_ONCE(vn->chan.last_answer, jiffies);
+		if (READ_ONCE(p->chan) != VINE_CHAN_UP)
+			vine_chan_kick(vn);
+	}
+}
+
+/* ---- limited VR side ----------------------------------------------- */
+
+/* Leave the queue VR in use, if any. Under vn->lock. */
+static void vine_chan_release(struct vine_net *vn)
+{
+	struct vine_peer *p = vn->chan.server;
+	bool down;
+
+	if (!p)
+		return;
+	WRITE_ONCE(vn->chan.server, NULL);
+	spin_lock_bh(&p->queue.lock);
+	down = p->chan == VINE_CHAN_UP;
+	vine_chan_set(p, VINE_CHAN_NONE);
+	spin_unlock_bh(&p->queue.lock);
+	if (down)
+		vine_nl_channel(vn, p, VINE_CHAN_DOWN, GFP_KERNEL);
+	WRITE_ONCE(p->role, VINE_ROLE_NONE);
+	vine_peer_put(vn, p);
+}
+
+/* Use queue VR number @vn->chan.idx. Under vn->lock. */
+static int vine_chan_connect(struct vine_net *vn, const struct vine_cfg *cfg)
+{
+	const struct vine_endpoint *ep = &cfg->queue_vrs[vn->chan.idx];
+	struct vine_chan *c = &vn->chan;
+	struct vine_peer *p;
+
+	p = vine_peer_get(vn, ntohl(ep->addr));
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	WRITE_ONCE(p->role, VINE_ROLE_QUEUE_VR);
+	spin_lock_bh(&p->queue.lock);
+	vine_chan_set(p, VINE_CHAN_DOWN);
+	spin_unlock_bh(&p->queue.lock);
+	c->port = ep->port;
+	c->connected = jiffies;
+	c->last_answer = c->connected;
+	c->unanswered = 0;
+	c->next_get = c->connected;
+	c->next_null = c->connected;
+	WRITE_ONCE(c->server, p);
+	return 0;
+}
+
+static bool vine_chan_current(const struct vine_chan *c,
+			      const struct vine_cfg *cfg)
+{
+	return c->idx < cfg->nqueue_vrs &&
+	       c->server->id == ntohl(cfg->queue_vrs[c->idx].addr) &&
+	       c->port == cfg->queue_vrs[c->idx].port;
+}
+
+/* Note an answer or its absence; move on to the next queue VR if due. */
+static void vine_chan_check(struct vine_net *vn, const struct vine_cfg *cfg,
+			    unsigned long now)
+{
+	struct vine_chan *c = &vn->chan;
+	unsigned long last = READ_ONCE(c->last_answer);
+	struct vine_peer *p = c->server;
+	bool answered, changed = false;
+
+	answered = last != c->connected &&
+		   time_before(now, last + VINE_CHAN_MISSES *
+				    msecs_to_jiffies(cfg->poll_ms));
+	if (answered)
+		c->unanswered = 0;
+	if (answered != (p->chan == VINE_CHAN_UP)) {
+		spin_lock_bh(&p->queue.lock);
+		changed = vine_chan_set(p, answered ? VINE_CHAN_UP :
+						      VINE_CHAN_DOWN);
+		spin_unlock_bh(&p->queue.lock);
+	}
+	if (changed)
+		vine_nl_channel(vn, p, p->chan, GFP_KERNEL);
+	if (answered || cfg->nqueue_vrs < 2 ||
+	    (!changed && c->unanswered < VINE_CHAN_MISSES))
+		return;
+	vine_chan_release(vn);
+	c->idx = (c->idx + 1) % cfg->nqueue_vrs;
+}
+
+static void vine_chan_work(struct work_struct *work)
+{
+	struct vine_net *vn = container_of(to_delayed_work(work),
+					   struct vine_net, chan.work);
+	struct vine_chan *c = &vn->chan;
+	const struct vine_cfg *cfg;
+	unsigned long now = jiffies, next;
+	struct vine_peer *p;
+	__be32 addr;
+
+	mutex_lock(&vn->lock);
+	cfg = rcu_dereference_protected(vn->cfg, lockdep_is_held(&vn->lock));
+	if (!cfg->limited || !cfg->nqueue_vrs) {
+		vine_chan_release(vn);
+		c->idx = 0;
+		goto out;
+	}
+	if (c->server && !vine_chan_current(c, cfg)) {
+		vine_chan_release(vn);
+		c->idx = 0;
+	}
+	if (c->server)
+		vine_chan_check(vn, cfg, now);
+	if (!c->server && vine_chan_connect(vn, cfg)) {
+		queue_delayed_work(vine_wq, &c->work, HZ);
+		goto out;
+	}
+
+	p = c->server;
+	addr = cfg->queue_vrs[c->idx].addr;
+	/* Intervals may have just become shorter. */
+	if (time_after(c->next_get, now + msecs_to_jiffies(cfg->poll_ms)))
+		c->next_get = now;
+	if (time_after(c->next_null, now + msecs_to_jiffies(cfg->keepalive_ms)))
+		c->next_null = now;
+	local_bh_disable();
+	rcu_read_lock();
+	if (!time_before(now, c->next_get)) {
+		vine_chan_send(vn, cfg, p, addr, c->port, VINE_PKT_GET);
+		c->unanswered++;
+		c->next_get = now + msecs_to_jiffies(cfg->poll_ms);
+		c->next_null = now + msecs_to_jiffies(cfg->keepalive_ms);
+	} else if (cfg->keepalive_ms && !time_before(now, c->next_null)) {
+		vine_chan_send(vn, cfg, p, addr, c->port, VINE_PKT_NULL);
+		c->next_null = now + msecs_to_jiffies(cfg->keepalive_ms);
+	}
+	rcu_read_unlock();
+	local_bh_enable();
+
+	next = c->next_get;
+	if (cfg->keepalive_ms && time_before(c->next_null, next))
+		next = c->next_null;
+	queue_delayed_work(vine_wq, &c->work,
+			   time_after(next, now) ? next - now : 1);
+out:
+	mutex_unlock(&vn->lock);
+}
+
+/* Look at the channel now: the configuration changed, or an answer came. */
+void vine_chan_kick(struct vine_net *vn)
+{
+	mod_delayed_work(vine_wq, &vn->chan.work, 0);
+}
+
+void vine_chan_init(struct vine_net *vn)
+{
+	INIT_DELAYED_WORK(&vn->chan.work, vine_chan_work);
+	INIT_DELAYED_WORK(&vn->expiry, vine_expiry_work);
+}
+
+/* Namespace exit, after the socket is closed: nothing kicks us any more. */
+void vine_chan_stop(struct vine_net *vn)
+{
+	cancel_delayed_work_sync(&vn->chan.work);
+	cancel_delayed_work_sync(&vn->expiry);
+	mutex_lock(&vn->lock);
+	vine_chan_release(vn);
+	mutex_unlock(&vn->lock);
+}
+
+/* The peer is freed: drop what still waits for it. */
+void vine_peer_chan_free(struct vine_peer *p)
+{
+	skb_queue_purge(&p->queue);
+}

@@ -1,0 +1,284 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A limited VR behind a NAT that lets nothing new in, served by a queue VR
+# (dissertation "Firewall traversal"; issue 4):
+#
+#   q1 - vrQ 10.0.0.1 ----+
+#                          wan 10.0.0.0/24 (br0, the "Internet")
+#   r1 - vrR 10.0.0.2 ----+
+#                          |
+#                       natL 10.0.0.3: masquerade, drops new inbound,
+#                          |   conntrack UDP timeout 3 s
+#   l1 - vrL 192.168.100.2 (limited, queue VR vrQ)
+#
+# VN 1 spans the three sites. vrR reaches l1's site through vrQ with a
+# route of type queue (3 VR hops: vrR, vrQ, vrL); vrL reaches both other
+# sites directly (outbound). Checked: the channel comes up on both sides
+# with the NAT's public address; every pair of hosts talks both ways;
+# without the queue VR the NAT blocks vrR; NULL keepalives hold the NAT
+# mapping across idle periods longer than its timeout (and without them
+# it is lost); a cut channel queues up to queue-size, flushes exactly
+# once and in order, and counts the rest as queue_full; a NAT rebinding
+# moves vrQ after the next authenticated packet, a forged or replayed GET
+# from elsewhere does not.
+
+source "$(dirname "$0")/lib.sh"
+
+ktap_plan 31
+
+check "insmod vine.ko" vine_load
+
+L=192.168.100.2		# vrL's address and VR id
+POLL=500		# vrL's poll interval, ms
+
+up() {
+	local b=$VINE_TMP/limited
+	mkdir -p "$b"
+	ns_add wan vrQ vrR vrL natL q1 r1 l1 || return 1
+	cat >"$b/init" <<-EOB
+	link add name br0 netns wan type bridge
+	link add name wan0 netns vrQ type veth peer name pq netns wan
+	link add name wan0 netns vrR type veth peer name pr netns wan
+	link add name wan0 netns natL type veth peer name pn netns wan
+	link add name lan0 netns natL type veth peer name wan0 netns vrL
+	link add name lan0 netns vrQ type veth peer name eth0 netns q1
+	link add name lan0 netns vrR type veth peer name eth0 netns r1
+	link add name lan0 netns vrL type veth peer name eth0 netns l1
+	EOB
+	cat >"$b/wan" <<-EOB
+	addr add 10.0.0.254/24 dev br0
+	link set br0 up
+	link set pq master br0
+	link set pr master br0
+	link set pn master br0
+	link set pq up
+	link set pr up
+	link set pn up
+	EOB
+	cat >"$b/natL" <<-EOB
+	addr add 10.0.0.3/24 dev wan0
+	addr add 192.168.100.1/24 dev lan0
+	link set wan0 up
+	link set lan0 up
+	EOB
+	ip -b "$b/init" || return 1
+	ip -n wan -b "$b/wan" || return 1
+	ip -n natL -b "$b/natL" || return 1
+	local n x
+	for x in Q:1 R:2 L:3; do
+		n=${x#*:}
+		x=${x%:*}
+		ip -n "vr$x" addr add "172.16.$n.1/24" dev lan0 &&
+		ip -n "vr$x" link set lan0 up &&
+		ip -n "vr$x" link set wan0 up &&
+		ip -n "${x,,}1" addr add "172.16.$n.10/24" dev eth0 &&
+		ip -n "${x,,}1" link set eth0 up &&
+		ip -n "${x,,}1" route add 172.16.0.0/12 via "172.16.$n.1" ||
+			return 1
+		ip netns exec "vr$x" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	done
+	ip -n vrQ addr add 10.0.0.1/24 dev wan0 &&
+	ip -n vrR addr add 10.0.0.2/24 dev wan0 &&
+	ip -n vrL addr add $L/24 dev wan0 &&
+	ip -n vrL route add default via 192.168.100.1 || return 1
+
+	# The NAT: masquerade out, nothing new in, short UDP timeouts.
+	ip netns exec natL sysctl -qw net.ipv4.ip_forward=1 || return 1
+	ip netns exec natL nft -f - <<-'NFT' || return 1
+	table ip nat {
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname "wan0" masquerade
+		}
+	}
+	table ip fw {
+		counter blocked { }
+		chain filt {
+			type filter hook forward priority filter; policy accept;
+			ct state established,related accept
+			iifname "wan0" counter name blocked drop
+		}
+		chain in {
+			type filter hook input priority filter; policy accept;
+			ct state established,related accept
+			iifname "wan0" counter name blocked drop
+		}
+	}
+	NFT
+	ip netns exec natL sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3 \
+		net.netfilter.nf_conntrack_udp_timeout_stream=3 || return 1
+
+	vinectl genkey >"$VINE_TMP/key.QL" &&
+	vinectl genkey >"$VINE_TMP/key.QR" &&
+	vinectl genkey >"$VINE_TMP/key.LR" || return 1
+	ip netns exec vrQ sh -exc "
+		vinectl vr set id 10.0.0.1 space 172.16.0.0/12
+		vinectl vn create 1
+		vinectl vn join 1 172.16.1.10
+		vinectl route add 1 172.16.2.0/24 via 10.0.0.2
+		vinectl route add 1 172.16.3.0/24 via $L
+		vinectl key set $L $VINE_TMP/key.QL
+		vinectl key set 10.0.0.2 $VINE_TMP/key.QR" &&
+	ip netns exec vrR sh -exc "
+		vinectl vr set id 10.0.0.2 space 172.16.0.0/12
+		vinectl vn create 1
+		vinectl vn join 1 172.16.2.10
+		vinectl route add 1 172.16.1.0/24 via 10.0.0.1
+		vinectl route add 1 172.16.3.0/24 via 10.0.0.1 type queue
+		vinectl key set 10.0.0.1 $VINE_TMP/key.QR
+		vinectl key set $L $VINE_TMP/key.LR" &&
+	ip netns exec vrL sh -exc "
+		vinectl vr set space 172.16.0.0/12
+		vinectl vn create 1
+		vinectl vn join 1 172.16.3.10
+		vinectl route add 1 172.16.1.0/24 via 10.0.0.1
+		vinectl route add 1 172.16.2.0/24 via 10.0.0.2
+		vinectl key set 10.0.0.1 $VINE_TMP/key.QL
+		vinectl key set 10.0.0.2 $VINE_TMP/key.LR"
+}
+check_sh "topology: vrL behind natL, vrQ, vrR" up
+
+# vpeer NS PEER FIELD: one field of `vinectl -j peer show PEER` in NS.
+vpeer() {
+	ip netns exec "$1" vinectl -j peer show "$2" 2>/dev/null |
+		$VINE_PY "$VINE_PKT" get "$3" 2>/dev/null
+}
+
+# wait_chan NS PEER STATE [SECONDS]: wait until the channel is STATE.
+wait_chan() {
+	local i
+	for i in $(seq $((${4:-10} * 10))); do
+		[ "$(vpeer "$1" "$2" channel)" = "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+ip netns exec vrQ vinectl monitor >"$VINE_TMP/mon.Q" 2>&1 &
+ip netns exec vrL vinectl monitor >"$VINE_TMP/mon.L" 2>&1 &
+sleep 1		# the listeners join the group
+ip netns exec vrL vinectl vr set limited yes queue-vr 10.0.0.1 \
+	poll-interval $POLL
+check "vrL: channel to its queue VR 10.0.0.1 up" wait_chan vrL 10.0.0.1 up
+check "vrQ: vrL's channel up" wait_chan vrQ $L up
+check_eq "vrQ: vrL is a limited VR seen at the NAT's address" \
+	"$(vpeer vrQ $L role) $(vpeer vrQ $L seen_at | cut -d: -f1)" \
+	"limited 10.0.0.3"
+check_eq "vrL: 10.0.0.1 is its queue VR" "$(vpeer vrL 10.0.0.1 role)" \
+	"queue-vr"
+
+# ---- every pair, both ways ---------------------------------------------
+vsnap s0 vrQ vrR vrL
+check_eq "r1 -> l1 through vrQ (3 VR hops): 5 of 5 replies" \
+	"$(vping r1 172.16.3.10 5)" 5
+vsnap s1 vrQ vrR vrL
+check_eq "r1 -> l1: vrR sends 5 queue packets to vrQ, vrQ relays 5 to vrL" \
+	"$(vsnap_delta s0 s1 vrR 'peers[10.0.0.1].tx_packets') $(vsnap_delta s0 s1 vrQ 'peers[10.0.0.2].rx_packets') $(vsnap_delta s0 s1 vrQ "peers[$L].tx_packets") $(vsnap_delta s0 s1 vrL 'peers[10.0.0.1].rx_packets')" \
+	"5 5 5 5"
+check_eq "r1 -> l1: replies go straight from vrL to vrR" \
+	"$(vsnap_delta s0 s1 vrL 'peers[10.0.0.2].tx_packets') $(vsnap_delta s0 s1 vrR "peers[$L].rx_packets")" \
+	"5 5"
+check_eq "l1 -> r1: 5 of 5 replies" "$(vping l1 172.16.2.10 5)" 5
+check_eq "q1 -> l1: 5 of 5 replies" "$(vping q1 172.16.3.10 5)" 5
+check_eq "l1 -> q1: 5 of 5 replies" "$(vping l1 172.16.1.10 5)" 5
+check_eq "q1 -> r1 and r1 -> q1: 5 and 5 replies" \
+	"$(vping q1 172.16.2.10 5) $(vping r1 172.16.1.10 5)" "5 5"
+vsnap s2 vrQ vrR vrL
+check_eq "no drop anywhere" \
+	"$(vdiffs s0 s2 drops '' vrQ vrR vrL)" "vrQ:  | vrR:  | vrL: "
+
+# ---- natL lets nothing new in -----------------------------------------
+blocked() {
+	ip netns exec natL nft list counter ip fw blocked |
+		sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+b0=$(blocked)
+ip netns exec wan $VINE_PY "$VINE_PKT" seqsend --to 10.0.0.3 --port 2247 \
+	--count 3 >/dev/null
+check_eq "natL drops 3 datagrams from the WAN to its port 2247" \
+	"$(($(blocked) - b0))" 3
+
+# ---- keepalives hold the NAT mapping -----------------------------------
+# GETs every 20 s, no NULLs: the 3 s mapping dies while vrQ still
+# believes the channel up (for 60 s), and its packets are lost.
+ip netns exec vrL vinectl vr set poll-interval 20000 keepalive 0
+sleep 6
+check_eq "poll 20 s, no keepalive, idle 6 s: r1 -> l1 0 of 3 replies" \
+	"$(vping r1 172.16.3.10 3)" 0
+# NULLs every second, the first at once (the change kicks the channel).
+ip netns exec vrL vinectl vr set keepalive 1000
+sleep 2
+check_eq "keepalive 1 s: r1 -> l1 5 of 5 replies" "$(vping r1 172.16.3.10 5)" 5
+sleep 7
+check_eq "keepalive 1 s, idle 7 s: r1 -> l1 5 of 5 replies" \
+	"$(vping r1 172.16.3.10 5)" 5
+ip netns exec vrL vinectl vr set poll-interval $POLL keepalive 0
+sleep 1
+
+# ---- channel flap: queue, then flush in order ---------------------------
+ip netns exec vrQ vinectl vr set queue-size 50
+ip netns exec l1 $VINE_PY "$VINE_PKT" seqrecv --bind 172.16.3.10 \
+	--port 9000 --out "$VINE_TMP/seq" &
+sleep 0.5
+vsnap f0 vrQ
+ip netns exec natL nft insert rule ip fw filt drop
+check "cut: vrQ sees vrL's channel down" wait_chan vrQ $L down 5
+ip netns exec r1 $VINE_PY "$VINE_PKT" seqsend --to 172.16.3.10 --port 9000 \
+	--count 80 >/dev/null
+sleep 0.5
+check_eq "80 datagrams while down: 50 wait at vrQ" \
+	"$(vpeer vrQ $L queue_len)" 50
+ip netns exec natL nft flush chain ip fw filt
+ip netns exec natL nft add rule ip fw filt ct state established,related accept
+ip netns exec natL nft add rule ip fw filt iifname wan0 counter name blocked drop
+check "restored: vrQ sees vrL's channel up" wait_chan vrQ $L up 5
+sleep 1
+vsnap f1 vrQ
+check_eq "l1 got datagrams 1 to 50, once each, in order" \
+	"$(tr '\n' ' ' <"$VINE_TMP/seq")" "$(seq -s ' ' 1 50) "
+check_eq "vrQ: 30 counted as queue_full, nothing else dropped" \
+	"$(vdiff f0 f1 vrQ drops)" "drops.queue_full +30"
+check_eq "vrQ: queue empty again" \
+	"$(vpeer vrQ $L queue_len) $(vpeer vrQ $L queue_bytes)" "0 0"
+
+# ---- NAT rebinding and spoofing ----------------------------------------
+seen0=$(vpeer vrQ $L seen_at)
+ip netns exec natL nft flush chain ip nat post
+ip netns exec natL nft add rule ip nat post oifname wan0 meta l4proto udp \
+	masquerade to :40000
+ip netns exec natL nft add rule ip nat post oifname wan0 masquerade
+ip netns exec natL conntrack -F 2>/dev/null
+sleep 2
+check_eq "rebinding: vrQ follows vrL to 10.0.0.3:40000 (was $seen0)" \
+	"$(vpeer vrQ $L seen_at)" "10.0.0.3:40000"
+check_eq "after rebinding: r1 -> l1 5 of 5 replies" \
+	"$(vping r1 172.16.3.10 5)" 5
+vsnap p0 vrQ
+# From the WAN switch's address: a GET claiming to be vrL with a wrong
+# key, then one with the right key but an old counter (a replay).
+ip netns exec wan $VINE_PY "$VINE_PKT" send --from 10.0.0.254 --to 10.0.0.1 \
+	--key-hex "$(printf '%064d' 7)" --counter 99 --type 2 --inner chan \
+	--vnid 0 --src-vr $L --dst-vr 10.0.0.1 >/dev/null
+ip netns exec wan $VINE_PY "$VINE_PKT" send --from 10.0.0.254 --to 10.0.0.1 \
+	--key-file "$VINE_TMP/key.QL" --counter 1 --type 2 --inner chan \
+	--vnid 0 --src-vr $L --dst-vr 10.0.0.1 >/dev/null
+vsnap p1 vrQ
+check_eq "forged GET: bad_mac; replayed GET: replay" \
+	"$(vdiff p0 p1 vrQ drops)" "drops.bad_mac +1, drops.replay +1"
+check_eq "vrQ still sends to 10.0.0.3:40000" "$(vpeer vrQ $L seen_at)" \
+	"10.0.0.3:40000"
+
+# ---- events ------------------------------------------------------------
+check_eq "vrQ announced the channel up, down, up" \
+	"$(grep '^channel' "$VINE_TMP/mon.Q" | cut -d' ' -f1-7 | tr '\n' ';')" \
+	"$(printf 'channel peer %s role limited state %s;' $L up $L down $L up)"
+check_sh "vrL announced its queue VR's channel up" \
+	grep -q "^channel peer 10.0.0.1 role queue-vr state up" "$VINE_TMP/mon.L"
+
+# ---- leaving: limited no stops the channel ------------------------------
+ip netns exec vrL vinectl vr set limited no
+check_eq "limited no: 10.0.0.1 is a plain peer again" \
+	"$(vpeer vrL 10.0.0.1 role) $(vpeer vrL 10.0.0.1 channel)" "none none"
+
+ktap_finished
