@@ -289,6 +289,7 @@ static void vine_chan_check(struct vine_net *vn, const struct vine_cfg *cfg,
 	struct vine_chan *c = &vn->chan;
 	unsigned long last = READ_ONCE(c->last_answer);
 	struct vine_peer *p = c->server;
+	bool up = p->chan == VINE_CHAN_UP;
 	bool answered, changed = false;
 
 	answered = last != c->connected &&
@@ -296,7 +297,7 @@ static void vine_chan_check(struct vine_net *vn, const struct vine_cfg *cfg,
 				    msecs_to_jiffies(cfg->poll_ms));
 	if (answered)
 		c->unanswered = 0;
-	if (answered != (p->chan == VINE_CHAN_UP)) {
+	if (answered != up) {
 		spin_lock_bh(&p->queue.lock);
 		changed = vine_chan_set(p, answered ? VINE_CHAN_UP :
 						      VINE_CHAN_DOWN);

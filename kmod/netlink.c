@@ -269,7 +269,8 @@ static int vine_parse_channel(struct vine_cfg *cfg, struct nlattr **attrs,
 		return -EINVAL;
 	}
 	if (cfg->poll != VINE_POLL_UDP) {
-		NL_SET_ERR_MSG(extack, "poll tcp and poll channel are not supported yet: use poll udp");
+		NL_SET_ERR_MSG(extack,
+			       "poll tcp and poll channel are not supported yet: use poll udp");
 		return -EOPNOTSUPP;
 	}
 	if (cfg->limited && !cfg->nqueue_vrs) {
@@ -277,7 +278,8 @@ static int vine_parse_channel(struct vine_cfg *cfg, struct nlattr **attrs,
 		return -EINVAL;
 	}
 	if (cfg->limited && cfg->mac_mode == VINE_MAC_NONE) {
-		NL_SET_ERR_MSG(extack, "a limited VR needs a MAC mode: its queue VR trusts only authenticated channels");
+		NL_SET_ERR_MSG(extack,
+			       "a limited VR needs a MAC mode (its channel must be authenticated)");
 		return -EINVAL;
 	}
 	return 0;

@@ -68,7 +68,7 @@ check_fails "vr set limited yes queue-vr 10.9.9.9 poll tcp" 1 \
 	"vinectl: poll tcp and poll channel are not supported yet: use poll udp" \
 	E vr set limited yes queue-vr 10.9.9.9 poll tcp
 check_fails "vr set mac none limited yes queue-vr 10.9.9.9" 1 \
-	"vinectl: a limited VR needs a MAC mode: its queue VR trusts only authenticated channels" \
+	"vinectl: a limited VR needs a MAC mode (its channel must be authenticated)" \
 	E vr set mac none limited yes queue-vr 10.9.9.9
 check_eq "the refused vr set changed nothing (generation 0)" "$(vgen verr)" 0
 
