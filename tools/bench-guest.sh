@@ -15,6 +15,9 @@
 #   vine    ViNe with its default, HMAC-SHA-256
 #   vinep   ViNe with mac poly1305
 #   vineb   ViNe with mac blake2s
+#   vineq   ViNe (HMAC-SHA-256) with r2 limited: h1 -> h2 goes r1, queue
+#           VR q, r2 (3 VR hops; q on a second WAN, 10.0.3.0/24); h2 ->
+#           h1 goes straight to r1, as a limited VR's replies do
 #
 # Prints one line per sample: "BENCH CANDIDATE METRIC VALUE", then the
 # scale figures as "BENCH vine METRIC VALUE" (see Documentation/bench.rst).
@@ -30,7 +33,7 @@ REPS=${3:-3}
 SCALE=${4:-1}
 source selftests/lib.sh
 
-CANDS=${BENCH_CANDIDATES:-plain vxlan wg vine0 vine vinep vineb}
+CANDS=${BENCH_CANDIDATES:-plain vxlan wg vine0 vine vinep vineb vineq}
 tmp=$VINE_TMP		# removed at exit, with the namespaces and their iperf3
 
 bench() { echo "BENCH $*"; }
@@ -115,6 +118,58 @@ topo_vine_mac() {
 		ip netns exec "${c}r$i" vinectl -b "$b.r$i" || return 1
 	done
 }
+topo_vineq() {
+	local c=$1 b=$2 i
+	for i in 12 1q 2q; do
+		vinectl genkey >"$b.key$i" || return 1
+	done
+	ns_add "${c}q" || return 1
+	ip -n "${c}q" link add br0 type bridge &&
+	ip -n "${c}q" addr add 10.0.3.3/24 dev br0 &&
+	ip -n "${c}q" link set br0 up || return 1
+	for i in 1 2; do
+		ip -n "${c}r$i" link add wanq type veth peer name r$i netns "${c}q" &&
+		ip -n "${c}r$i" addr add "10.0.3.$i/24" dev wanq &&
+		ip -n "${c}r$i" link set wanq up &&
+		ip -n "${c}q" link set "r$i" master br0 &&
+		ip -n "${c}q" link set "r$i" up || return 1
+	done
+	ip netns exec "${c}q" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	cat >"$b.q" <<-EOB
+	vr set id 10.0.3.3 space 172.16.0.0/12
+	vn create 1 name bench
+	route add 1 172.16.2.0/24 via 10.0.0.2
+	key set 10.0.0.1 $b.key1q
+	key set 10.0.0.2 $b.key2q
+	EOB
+	cat >"$b.r1" <<-EOB
+	vr set id 10.0.0.1 space 172.16.0.0/12
+	vn create 1 name bench
+	vn join 1 172.16.1.10
+	route add 1 172.16.2.0/24 via 10.0.3.3 type queue
+	key set 10.0.3.3 $b.key1q
+	key set 10.0.0.2 $b.key12
+	EOB
+	cat >"$b.r2" <<-EOB
+	vr set id 10.0.0.2 space 172.16.0.0/12
+	vn create 1 name bench
+	vn join 1 172.16.2.10
+	route add 1 172.16.1.0/24 via 10.0.0.1
+	key set 10.0.3.3 $b.key2q
+	key set 10.0.0.1 $b.key12
+	vr set limited yes queue-vr 10.0.3.3 poll-interval 1000
+	EOB
+	for i in q r1 r2; do
+		ip netns exec "$c$i" vinectl -b "$b.$i" || return 1
+	done
+	# The channel is up at q before the first measurement.
+	for i in $(seq 50); do
+		ip netns exec "${c}q" vinectl -j peer show 10.0.0.2 |
+			grep -q '"channel":"up"' && return 0
+		sleep 0.1
+	done
+	return 1
+}
 topo_vine0() { topo_vine_mac "$1" "$2" none; }
 topo_vine() { topo_vine_mac "$1" "$2" hmac-sha256; }
 topo_vinep() { topo_vine_mac "$1" "$2" poly1305; }
@@ -194,9 +249,10 @@ done
 # PMTU discovery of the TCP runs).
 for c in $CANDS; do
 	case $c in vine*) ;; *) continue ;; esac
-	for i in 1 2; do
-		ip netns exec "${c}r$i" vinectl -j stats |
-			python3 tools/bench.py drops "$c r$i" || exit 1
+	for i in r1 r2 q; do
+		[ "$i" = q ] && [ "$c" != vineq ] && continue
+		ip netns exec "$c$i" vinectl -j stats |
+			python3 tools/bench.py drops "$c $i" || exit 1
 	done
 done
 

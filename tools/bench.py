@@ -138,7 +138,7 @@ def report(output, outdir):
 
     pairs = [(c, "plain") for c in CANDIDATES if c != "plain"]
     pairs += [("vine0", "vxlan"), ("vine", "wg"), ("vinep", "wg"),
-              ("vineb", "wg")]
+              ("vineb", "wg"), ("vineq", "vine")]
     for a, b in pairs:
         r = {}
         for m in METRICS:
