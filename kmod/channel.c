@@ -43,10 +43,13 @@ static bool vine_chan_live(const struct vine_peer *p)
 	       time_before(jiffies, READ_ONCE(p->chan_expires));
 }
 
-/* Send a GET or a NULL to @p at @daddr:@dport; under RCU with BH off. */
+/*
+ * Send a GET or a NULL with interval @ms (0: goodbye) to @p at
+ * @daddr:@dport; under RCU with BH off.
+ */
 static void vine_chan_send(struct vine_net *vn, const struct vine_cfg *cfg,
 			   struct vine_peer *p, __be32 daddr, __be16 dport,
-			   u8 type)
+			   u8 type, u32 ms)
 {
 	const struct vine_key *key = rcu_dereference(p->key);
 	struct vine_chan_body *body;
@@ -69,7 +72,7 @@ static void vine_chan_send(struct vine_net *vn, const struct vine_cfg *cfg,
 	skb_reserve(skb, LL_MAX_HEADER + VINE_OVERHEAD - sizeof(*vh));
 	vh = skb_put_zero(skb, sizeof(*vh));
 	body = skb_put(skb, sizeof(*body));
-	body->interval_ms = htonl(cfg->poll_ms);
+	body->interval_ms = htonl(ms);
 	vh->version = VINE_WIRE_VERSION;
 	vh->type = type;
 	vh->flags = VINE_F_MAC;
@@ -134,8 +137,8 @@ bool vine_chan_hold(struct vine_net *vn, const struct vine_cfg *cfg,
 	spin_lock(&p->queue.lock);
 	if (p->chan == VINE_CHAN_UP && !time_before(jiffies, p->chan_expires))
 		down = vine_chan_set(p, VINE_CHAN_DOWN);
-	if (p->chan == VINE_CHAN_UP) {
-		held = false;	/* flushed while we looked */
+	if (p->chan == VINE_CHAN_UP || READ_ONCE(p->role) != VINE_ROLE_LIMITED) {
+		held = false;	/* flushed, or it left, while we looked */
 	} else if (skb_queue_len(&p->queue) >= cfg->queue_size ||
 		   p->queue_bytes + skb->len > cfg->queue_bytes) {
 		vine_drop(vn, NULL, p, VINE_DROP_QUEUE_FULL);
@@ -196,7 +199,8 @@ static void vine_chan_client(struct vine_net *vn, const struct vine_cfg *cfg,
 		   jiffies + VINE_CHAN_MISSES * msecs_to_jiffies(ms));
 	if (type == VINE_PKT_GET)
 		vine_chan_send(vn, cfg, p, ip_hdr(skb)->saddr,
-			       udp_hdr(skb)->source, VINE_PKT_NULL);
+			       udp_hdr(skb)->source, VINE_PKT_NULL,
+			       cfg->poll_ms);
 	if (READ_ONCE(p->chan) == VINE_CHAN_UP)
 		return;
 
@@ -209,6 +213,24 @@ static void vine_chan_client(struct vine_net *vn, const struct vine_cfg *cfg,
 		vine_nl_channel(vn, p, VINE_CHAN_UP, GFP_ATOMIC);
 }
 
+/* Limited peer @p said goodbye: send what waits, then forget its channel. */
+static void vine_chan_bye(struct vine_net *vn, const struct vine_cfg *cfg,
+			  struct vine_peer *p)
+{
+	bool down;
+
+	if (READ_ONCE(p->role) != VINE_ROLE_LIMITED)
+		return;
+	WRITE_ONCE(p->role, VINE_ROLE_NONE);	/* first: see vine_chan_hold() */
+	spin_lock(&p->queue.lock);
+	vine_chan_flush(vn, cfg, p);
+	down = p->chan == VINE_CHAN_UP;
+	vine_chan_set(p, VINE_CHAN_NONE);
+	spin_unlock(&p->queue.lock);
+	if (down)
+		vine_nl_channel(vn, p, VINE_CHAN_DOWN, GFP_ATOMIC);
+}
+
 /*
  * A verified GET or NULL from peer @p (data path; @skb->data at the UDP
  * header, the body pulled): our queue VR answers, or a limited VR calls.
@@ -218,10 +240,14 @@ void vine_chan_rcv(struct vine_net *vn, const struct vine_cfg *cfg,
 {
 	const struct vine_chan_body *body = (void *)(skb->data +
 		sizeof(struct udphdr) + sizeof(struct vinehdr));
-	u32 ms = clamp(be32_to_cpu(body->interval_ms), 100U, 3600000U);
+	u32 ms = be32_to_cpu(body->interval_ms);
 
 	if (p != READ_ONCE(vn->chan.server)) {
-		vine_chan_client(vn, cfg, p, skb, type, ms);
+		if (ms)
+			vine_chan_client(vn, cfg, p, skb, type,
+					 clamp(ms, 100U, 3600000U));
+		else
+			vine_chan_bye(vn, cfg, p);
 	} else if (type == VINE_PKT_NULL) {
 		WRITE_ONCE(vn->chan.last_answer, jiffies);
 		if (READ_ONCE(p->chan) != VINE_CHAN_UP)
@@ -231,14 +257,25 @@ void vine_chan_rcv(struct vine_net *vn, const struct vine_cfg *cfg,
 
 /* ---- limited VR side ----------------------------------------------- */
 
-/* Leave the queue VR in use, if any. Under vn->lock. */
-static void vine_chan_release(struct vine_net *vn)
+/*
+ * Leave the queue VR in use, if any, saying goodbye (a NULL with interval
+ * 0) when @cfg is given. Under vn->lock.
+ */
+static void vine_chan_release(struct vine_net *vn, const struct vine_cfg *cfg)
 {
 	struct vine_peer *p = vn->chan.server;
 	bool down;
 
 	if (!p)
 		return;
+	if (cfg) {
+		local_bh_disable();
+		rcu_read_lock();
+		vine_chan_send(vn, cfg, p, htonl(p->id), vn->chan.port,
+			       VINE_PKT_NULL, 0);
+		rcu_read_unlock();
+		local_bh_enable();
+	}
 	WRITE_ONCE(vn->chan.server, NULL);
 	spin_lock_bh(&p->queue.lock);
 	down = p->chan == VINE_CHAN_UP;
@@ -267,6 +304,7 @@ static int vine_chan_connect(struct vine_net *vn, const struct vine_cfg *cfg)
 	c->port = ep->port;
 	c->connected = jiffies;
 	c->last_answer = c->connected;
+	c->last_get = c->connected;
 	c->unanswered = 0;
 	c->next_get = c->connected;
 	c->next_null = c->connected;
@@ -292,11 +330,10 @@ static void vine_chan_check(struct vine_net *vn, const struct vine_cfg *cfg,
 	bool up = p->chan == VINE_CHAN_UP;
 	bool answered, changed = false;
 
-	answered = last != c->connected &&
-		   time_before(now, last + VINE_CHAN_MISSES *
-				    msecs_to_jiffies(cfg->poll_ms));
-	if (answered)
+	/* Counted in GETs, not in time: poll intervals may change. */
+	if (last != c->connected && !time_before(last, c->last_get))
 		c->unanswered = 0;
+	answered = last != c->connected && c->unanswered < VINE_CHAN_MISSES;
 	if (answered != up) {
 		spin_lock_bh(&p->queue.lock);
 		changed = vine_chan_set(p, answered ? VINE_CHAN_UP :
@@ -308,7 +345,7 @@ static void vine_chan_check(struct vine_net *vn, const struct vine_cfg *cfg,
 	if (answered || cfg->nqueue_vrs < 2 ||
 	    (!changed && c->unanswered < VINE_CHAN_MISSES))
 		return;
-	vine_chan_release(vn);
+	vine_chan_release(vn, cfg);
 	c->idx = (c->idx + 1) % cfg->nqueue_vrs;
 }
 
@@ -325,12 +362,12 @@ static void vine_chan_work(struct work_struct *work)
 	mutex_lock(&vn->lock);
 	cfg = rcu_dereference_protected(vn->cfg, lockdep_is_held(&vn->lock));
 	if (!cfg->limited || !cfg->nqueue_vrs) {
-		vine_chan_release(vn);
+		vine_chan_release(vn, cfg);
 		c->idx = 0;
 		goto out;
 	}
 	if (c->server && !vine_chan_current(c, cfg)) {
-		vine_chan_release(vn);
+		vine_chan_release(vn, cfg);
 		c->idx = 0;
 	}
 	if (c->server)
@@ -350,12 +387,15 @@ static void vine_chan_work(struct work_struct *work)
 	local_bh_disable();
 	rcu_read_lock();
 	if (!time_before(now, c->next_get)) {
-		vine_chan_send(vn, cfg, p, addr, c->port, VINE_PKT_GET);
+		vine_chan_send(vn, cfg, p, addr, c->port, VINE_PKT_GET,
+			       cfg->poll_ms);
 		c->unanswered++;
+		c->last_get = now;
 		c->next_get = now + msecs_to_jiffies(cfg->poll_ms);
 		c->next_null = now + msecs_to_jiffies(cfg->keepalive_ms);
 	} else if (cfg->keepalive_ms && !time_before(now, c->next_null)) {
-		vine_chan_send(vn, cfg, p, addr, c->port, VINE_PKT_NULL);
+		vine_chan_send(vn, cfg, p, addr, c->port, VINE_PKT_NULL,
+			       cfg->poll_ms);
 		c->next_null = now + msecs_to_jiffies(cfg->keepalive_ms);
 	}
 	rcu_read_unlock();
@@ -388,7 +428,7 @@ void vine_chan_stop(struct vine_net *vn)
 	cancel_delayed_work_sync(&vn->chan.work);
 	cancel_delayed_work_sync(&vn->expiry);
 	mutex_lock(&vn->lock);
-	vine_chan_release(vn);
+	vine_chan_release(vn, NULL);
 	mutex_unlock(&vn->lock);
 }
 

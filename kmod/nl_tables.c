@@ -375,6 +375,7 @@ static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
 		return -EMSGSIZE;
 	if (READ_ONCE(p->role) != VINE_ROLE_NONE &&
 	    (nla_put_u8(skb, VINE_A_CHAN_ROLE, READ_ONCE(p->role)) ||
+	     nla_put_u8(skb, VINE_A_POLL, VINE_POLL_UDP) ||
 	     nla_put_u8(skb, VINE_A_CHAN_STATE, READ_ONCE(p->chan)) ||
 	     nla_put_u64_64bit(skb, VINE_A_CHAN_SINCE, jiffies_to_msecs(since),
 			       VINE_A_PAD) ||

@@ -189,7 +189,8 @@ struct vine_vn {
  * @next_get: jiffies when the next GET is due
  * @next_null: jiffies when the next NULL is due
  * @last_answer: jiffies of its last answer (written by the data path)
- * @unanswered: GETs sent since its last answer
+ * @last_get: jiffies of our last GET
+ * @unanswered: GETs sent since its last answer; three: the channel is down
  */
 struct vine_chan {
 	struct delayed_work work;
@@ -200,6 +201,7 @@ struct vine_chan {
 	unsigned long next_get;
 	unsigned long next_null;
 	unsigned long last_answer;
+	unsigned long last_get;
 	unsigned int unanswered;
 };
 

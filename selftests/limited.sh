@@ -14,18 +14,19 @@
 #
 # VN 1 spans the three sites. vrR reaches l1's site through vrQ with a
 # route of type queue (3 VR hops: vrR, vrQ, vrL); vrL reaches both other
-# sites directly (outbound). Checked: the channel comes up on both sides
-# with the NAT's public address; every pair of hosts talks both ways;
-# without the queue VR the NAT blocks vrR; NULL keepalives hold the NAT
-# mapping across idle periods longer than its timeout (and without them
-# it is lost); a cut channel queues up to queue-size, flushes exactly
-# once and in order, and counts the rest as queue_full; a NAT rebinding
-# moves vrQ after the next authenticated packet, a forged or replayed GET
-# from elsewhere does not.
+# sites directly (outbound). Checked: vrL falls back from a dead first
+# queue VR to vrQ; the channel comes up on both sides with the NAT's
+# public address; every pair of hosts talks both ways; the NAT lets
+# nothing new in; NULL keepalives hold the NAT mapping across idle
+# periods longer than its timeout (and without them it is lost); a cut
+# channel queues up to queue-size, flushes exactly once and in order, and
+# counts the rest as queue_full; a NAT rebinding moves vrQ after the next
+# authenticated packet, a forged or replayed GET from elsewhere does not;
+# events; "limited no" says goodbye and vrQ forgets the channel.
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 31
+ktap_plan 33
 
 check "insmod vine.ko" vine_load
 
@@ -158,9 +159,16 @@ wait_chan() {
 ip netns exec vrQ vinectl monitor >"$VINE_TMP/mon.Q" 2>&1 &
 ip netns exec vrL vinectl monitor >"$VINE_TMP/mon.L" 2>&1 &
 sleep 1		# the listeners join the group
-ip netns exec vrL vinectl vr set limited yes queue-vr 10.0.0.1 \
+# Its first queue VR, 10.0.0.9, does not exist: after three unanswered
+# GETs vrL falls back to the second, vrQ.
+ip netns exec vrL vinectl key set 10.0.0.9 "$VINE_TMP/key.QL"
+ip netns exec vrL vinectl vr set limited yes queue-vr 10.0.0.9,10.0.0.1 \
 	poll-interval $POLL
-check "vrL: channel to its queue VR 10.0.0.1 up" wait_chan vrL 10.0.0.1 up
+check "vrL: falls back to queue VR 10.0.0.1, channel up" \
+	wait_chan vrL 10.0.0.1 up
+check_eq "vrL: 10.0.0.9 left as a plain peer, never up" \
+	"$(vpeer vrL 10.0.0.9 role) $(vpeer vrL 10.0.0.9 channel) $(grep -c '^channel peer 10.0.0.9' "$VINE_TMP/mon.L")" \
+	"none none 0"
 check "vrQ: vrL's channel up" wait_chan vrQ $L up
 check_eq "vrQ: vrL is a limited VR seen at the NAT's address" \
 	"$(vpeer vrQ $L role) $(vpeer vrQ $L seen_at | cut -d: -f1)" \
@@ -280,5 +288,8 @@ check_sh "vrL announced its queue VR's channel up" \
 ip netns exec vrL vinectl vr set limited no
 check_eq "limited no: 10.0.0.1 is a plain peer again" \
 	"$(vpeer vrL 10.0.0.1 role) $(vpeer vrL 10.0.0.1 channel)" "none none"
+sleep 0.5
+check_eq "limited no: its goodbye makes vrL a regular peer at vrQ" \
+	"$(vpeer vrQ $L role) $(vpeer vrQ $L channel)" "none none"
 
 ktap_finished

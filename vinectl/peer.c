@@ -33,7 +33,8 @@ struct peer_filter {
 };
 
 /*
- * The channel with the peer and its queue (0 and none when absent). The
+ * The channel with the peer (its mode: how the limited VR polls) and its
+ * queue (0 and none when absent). The
  * table of peer list has no room for all: there the channel's age is
  * "since_ms" ("-" without a channel) and the queue "queued", as
  * PACKETS/BYTES.
@@ -47,6 +48,8 @@ static void out_channel(struct nlattr **tb, bool table)
 	char buf[48];
 
 	out_str("role", word_name(role_words, vnl_uint(tb[VINE_A_CHAN_ROLE])));
+	out_str("mode", tb[VINE_A_POLL] ?
+		word_name(poll_words, vnl_uint(tb[VINE_A_POLL])) : "none");
 	out_str("channel", word_name(chan_words, chan));
 	if (!table) {
 		out_u64("channel_since_ms", since);

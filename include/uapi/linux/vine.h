@@ -55,7 +55,8 @@ enum vine_pkt_type {
 /*
  * The body of GET and NULL packets (after the ViNe header, VN id 0): the
  * sender's poll interval. A queue VR holds a limited VR's channel up for
- * three of them after its last GET or NULL.
+ * three of them after its last GET or NULL. Interval 0 (in a NULL): the
+ * limited VR leaves; the queue VR sends what it holds and forgets it.
  */
 struct vine_chan_body {
 	__be32	interval_ms;
@@ -256,7 +257,8 @@ enum vine_cmd {
  * @VINE_A_QUEUE_VRS: nested array of nested VINE_ENDPOINT_A_*: the
  *	queue VRs of a limited VR, in order of preference (at most
  *	VINE_MAX_QUEUE_VRS; a queue VR's id is its address)
- * @VINE_A_POLL: u8, enum vine_poll
+ * @VINE_A_POLL: u8, enum vine_poll (in GET_PEER answers: the mode of the
+ *	channel with the peer, when there is one)
  * @VINE_A_POLL_INTERVAL: u32, milliseconds between GETs (100 to 3600000)
  * @VINE_A_KEEPALIVE: u32, milliseconds between NULLs a limited VR sends
  *	between GETs, 0 for none (else 100 to 3600000)
