@@ -149,7 +149,7 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	enum vine_drop reason;
 	unsigned int len, pkts;
 	u32 my_id, vnid;
-	bool control;
+	bool control, relay;
 	u8 type;
 	void *host;
 
@@ -214,24 +214,15 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 
 	host = xa_load(&vn->lndt, ntohl(ip_hdr(skb)->daddr));
 	v = xa_load(&vn->vns, vnid);
-	if (v && !host && type == VINE_PKT_QUEUE) {
-		len = vine_skb_bytes(skb, &pkts);
-		reason = vine_relay(vn, cfg, my_id, v, skb);
-		if (reason)
-			goto drop;
-		vine_count_rx(vn->stats, pkts, len);
-		vine_count_rx(v->stats, pkts, len);
-		if (p)
-			vine_count_rx(p->stats, pkts, len);
-		return 0;
-	}
-	if (!v || !host || xa_to_value(host) != vnid) {
+	relay = v && !host && type == VINE_PKT_QUEUE;
+	if (!relay && (!v || !host || xa_to_value(host) != vnid)) {
 		reason = VINE_DROP_WRONG_VN;
 		goto drop;
 	}
 
 	len = vine_skb_bytes(skb, &pkts);
-	reason = vine_deliver(vn, skb);
+	reason = relay ? vine_relay(vn, cfg, my_id, v, skb) :
+			 vine_deliver(vn, skb);
 	if (reason)
 		goto drop;
 	vine_count_rx(vn->stats, pkts, len);
