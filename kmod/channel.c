@@ -85,7 +85,7 @@ static void vine_chan_send(struct vine_net *vn, const struct vine_cfg *cfg,
 		kfree_skb(skb);
 		return;
 	}
-	vine_send_udp(vn, cfg, skb, rt, saddr, daddr, dport);
+	vine_send(vn, cfg, p, skb, rt, saddr, daddr, dport);
 }
 
 /* ---- queue VR side ------------------------------------------------- */
@@ -107,8 +107,8 @@ static void vine_chan_flush(struct vine_net *vn, const struct vine_cfg *cfg,
 			kfree_skb(skb);
 			continue;
 		}
-		vine_send_udp(vn, cfg, skb, rt, saddr, daddr,
-			      htons(VINE_SEEN_PORT(seen)));
+		vine_send(vn, cfg, p, skb, rt, saddr, daddr,
+			  htons(VINE_SEEN_PORT(seen)));
 	}
 }
 
@@ -184,8 +184,8 @@ static void vine_expiry_work(struct work_struct *work)
 
 /* Queue VR side of a GET or NULL from limited peer @p. */
 static void vine_chan_client(struct vine_net *vn, const struct vine_cfg *cfg,
-			     struct vine_peer *p, struct sk_buff *skb, u8 type,
-			     u32 ms)
+			     struct vine_peer *p, u8 type, u32 ms,
+			     const struct vine_from *from)
 {
 	bool up;
 
@@ -197,10 +197,12 @@ static void vine_chan_client(struct vine_net *vn, const struct vine_cfg *cfg,
 	}
 	WRITE_ONCE(p->chan_expires,
 		   jiffies + VINE_CHAN_MISSES * msecs_to_jiffies(ms));
-	if (type == VINE_PKT_GET)
-		vine_chan_send(vn, cfg, p, ip_hdr(skb)->saddr,
-			       udp_hdr(skb)->source, VINE_PKT_NULL,
-			       cfg->poll_ms);
+	if (type == VINE_PKT_GET) {
+		/* Its channel is TCP if its GETs come that way (tcp.c). */
+		WRITE_ONCE(p->tcp, !!from->conn);
+		vine_chan_send(vn, cfg, p, from->saddr, from->sport,
+			       VINE_PKT_NULL, cfg->poll_ms);
+	}
 	if (READ_ONCE(p->chan) == VINE_CHAN_UP)
 		return;
 
@@ -227,25 +229,27 @@ static void vine_chan_bye(struct vine_net *vn, const struct vine_cfg *cfg,
 	down = p->chan == VINE_CHAN_UP;
 	vine_chan_set(p, VINE_CHAN_NONE);
 	spin_unlock(&p->queue.lock);
+	WRITE_ONCE(p->tcp, 0);
 	if (down)
 		vine_nl_channel(vn, p, VINE_CHAN_DOWN, GFP_ATOMIC);
 }
 
 /*
- * A verified GET or NULL from peer @p (data path; @skb->data at the UDP
+ * A verified GET or NULL from peer @p (data path; @skb->data at the ViNe
  * header, the body pulled): our queue VR answers, or a limited VR calls.
  */
 void vine_chan_rcv(struct vine_net *vn, const struct vine_cfg *cfg,
-		   struct vine_peer *p, struct sk_buff *skb, u8 type)
+		   struct vine_peer *p, struct sk_buff *skb, u8 type,
+		   const struct vine_from *from)
 {
 	const struct vine_chan_body *body = (void *)(skb->data +
-		sizeof(struct udphdr) + sizeof(struct vinehdr));
+						     sizeof(struct vinehdr));
 	u32 ms = be32_to_cpu(body->interval_ms);
 
 	if (p != READ_ONCE(vn->chan.server)) {
 		if (ms)
-			vine_chan_client(vn, cfg, p, skb, type,
-					 clamp(ms, 100U, 3600000U));
+			vine_chan_client(vn, cfg, p, type,
+					 clamp(ms, 100U, 3600000U), from);
 		else
 			vine_chan_bye(vn, cfg, p);
 	} else if (type == VINE_PKT_NULL) {
@@ -277,6 +281,7 @@ static void vine_chan_release(struct vine_net *vn, const struct vine_cfg *cfg)
 		local_bh_enable();
 	}
 	WRITE_ONCE(vn->chan.server, NULL);
+	WRITE_ONCE(p->tcp, 0);
 	spin_lock_bh(&p->queue.lock);
 	down = p->chan == VINE_CHAN_UP;
 	vine_chan_set(p, VINE_CHAN_NONE);
@@ -298,6 +303,8 @@ static int vine_chan_connect(struct vine_net *vn, const struct vine_cfg *cfg)
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	WRITE_ONCE(p->role, VINE_ROLE_QUEUE_VR);
+	WRITE_ONCE(p->tcp, cfg->poll != VINE_POLL_UDP);
+	c->poll = cfg->poll;
 	spin_lock_bh(&p->queue.lock);
 	vine_chan_set(p, VINE_CHAN_DOWN);
 	spin_unlock_bh(&p->queue.lock);
@@ -315,7 +322,7 @@ static int vine_chan_connect(struct vine_net *vn, const struct vine_cfg *cfg)
 static bool vine_chan_current(const struct vine_chan *c,
 			      const struct vine_cfg *cfg)
 {
-	return c->idx < cfg->nqueue_vrs &&
+	return c->idx < cfg->nqueue_vrs && c->poll == cfg->poll &&
 	       c->server->id == ntohl(cfg->queue_vrs[c->idx].addr) &&
 	       c->port == cfg->queue_vrs[c->idx].port;
 }
@@ -342,6 +349,9 @@ static void vine_chan_check(struct vine_net *vn, const struct vine_cfg *cfg,
 	}
 	if (changed)
 		vine_nl_channel(vn, p, p->chan, GFP_KERNEL);
+	/* A silent TCP channel: open a new connection for the next GET. */
+	if (changed && !answered && READ_ONCE(p->tcp))
+		vine_tcp_reset(p);
 	if (answered || cfg->nqueue_vrs < 2 ||
 	    (!changed && c->unanswered < VINE_CHAN_MISSES))
 		return;
@@ -436,4 +446,5 @@ void vine_chan_stop(struct vine_net *vn)
 void vine_peer_chan_free(struct vine_peer *p)
 {
 	skb_queue_purge(&p->queue);
+	vine_peer_tcp_free(p);
 }

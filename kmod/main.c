@@ -27,6 +27,7 @@ static int __net_init vine_net_init(struct net *net)
 	mutex_init(&vn->lock);
 	vine_tables_init(vn);
 	vine_chan_init(vn);
+	vine_tcp_init(vn);
 
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	vn->stats = vine_stats_alloc();
@@ -57,6 +58,7 @@ static void __net_exit vine_net_exit(struct net *net)
 	vine_socket_close(vn);
 	mutex_unlock(&vn->lock);
 	vine_chan_stop(vn);
+	vine_tcp_stop(vn);
 	vine_tables_flush(vn);
 
 	kfree(rcu_dereference_protected(vn->cfg, true));

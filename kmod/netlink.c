@@ -82,6 +82,7 @@ static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
 	[VINE_A_CHAN_STATE] = VINE_READ_ONLY,
 	[VINE_A_CHAN_SINCE] = VINE_READ_ONLY,
 	[VINE_A_QUEUE_LEN] = VINE_READ_ONLY,
+	[VINE_A_TCP] = VINE_READ_ONLY,
 };
 
 /* Tell listeners what changed: the request's attributes, never a key. */
@@ -268,11 +269,6 @@ static int vine_parse_channel(struct vine_cfg *cfg, struct nlattr **attrs,
 				    "keepalive is 0 (none) or 100 to 3600000 ms");
 		return -EINVAL;
 	}
-	if (cfg->poll != VINE_POLL_UDP) {
-		NL_SET_ERR_MSG(extack,
-			       "poll tcp and poll channel are not supported yet: use poll udp");
-		return -EOPNOTSUPP;
-	}
 	if (cfg->limited && !cfg->nqueue_vrs) {
 		NL_SET_ERR_MSG(extack, "a limited VR needs a queue VR (queue-vr ADDRESS)");
 		return -EINVAL;
@@ -312,6 +308,11 @@ static int vine_nl_set_vr(struct vine_net *vn, struct genl_info *info)
 		goto err_free;
 
 	if (!rcu_access_pointer(vn->sock) || cfg->port != old->port) {
+		err = vine_tcp_listen(vn, cfg->port);
+		if (err) {
+			NL_SET_ERR_MSG(info->extack, "cannot listen on the TCP port");
+			goto err_free;
+		}
 		err = vine_socket_open(vn, cfg->port);
 		if (err) {
 			NL_SET_ERR_MSG(info->extack, "cannot open the UDP port");

@@ -132,10 +132,6 @@ int vine_nl_new_route(struct vine_net *vn, struct genl_info *info)
 		tmpl.proto = nla_get_u8(attrs[VINE_A_PROTO]);
 	if (attrs[VINE_A_ROUTE_TYPE])
 		tmpl.type = nla_get_u8(attrs[VINE_A_ROUTE_TYPE]);
-	if (tmpl.proto != VINE_PROTO_UDP) {
-		NL_SET_ERR_MSG(info->extack, "proto tcp is not supported yet");
-		return -EOPNOTSUPP;
-	}
 	return vine_route_set(vn, v, prefix, plen, &tmpl,
 			      nla_get_flag(attrs[VINE_A_REPLACE]),
 			      info->extack);
@@ -375,13 +371,16 @@ static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
 		return -EMSGSIZE;
 	if (READ_ONCE(p->role) != VINE_ROLE_NONE &&
 	    (nla_put_u8(skb, VINE_A_CHAN_ROLE, READ_ONCE(p->role)) ||
-	     nla_put_u8(skb, VINE_A_POLL, VINE_POLL_UDP) ||
+	     nla_put_u8(skb, VINE_A_POLL, READ_ONCE(p->tcp) ? VINE_POLL_TCP :
+							       VINE_POLL_UDP) ||
 	     nla_put_u8(skb, VINE_A_CHAN_STATE, READ_ONCE(p->chan)) ||
 	     nla_put_u64_64bit(skb, VINE_A_CHAN_SINCE, jiffies_to_msecs(since),
 			       VINE_A_PAD) ||
 	     nla_put_u32(skb, VINE_A_QUEUE_LEN,
 			 skb_queue_len_lockless(&p->queue)) ||
 	     nla_put_u32(skb, VINE_A_QUEUE_BYTES, READ_ONCE(p->queue_bytes))))
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, VINE_A_TCP, vine_tcp_state(p)))
 		return -EMSGSIZE;
 	return vine_stats_put(skb, VINE_A_STATS, p->stats);
 }

@@ -28,8 +28,6 @@
 
 #include "vine.h"
 
-#define VINE_HLEN (sizeof(struct udphdr) + sizeof(struct vinehdr))
-
 static enum vine_drop vine_check_inner(struct sk_buff *skb)
 {
 	const struct iphdr *iph;
@@ -79,7 +77,7 @@ static enum vine_drop vine_deliver(struct vine_net *vn, struct sk_buff *skb)
 static enum vine_drop vine_verify(struct vine_peer *p, u8 mode,
 				  struct sk_buff *skb)
 {
-	const struct vinehdr *vh = (void *)(skb->data + sizeof(struct udphdr));
+	const struct vinehdr *vh = (void *)skb->data;
 	const struct vine_key *key = p ? rcu_dereference(p->key) : NULL;
 	u8 mac[VINE_MAC_LEN];
 
@@ -87,7 +85,7 @@ static enum vine_drop vine_verify(struct vine_peer *p, u8 mode,
 		return VINE_DROP_UNKNOWN_PEER;
 	if (!(vh->flags & VINE_F_MAC))
 		return VINE_DROP_BAD_MAC;
-	if (vine_mac(key, mode, skb, sizeof(struct udphdr), mac) ||
+	if (vine_mac(key, mode, skb, 0, mac) ||
 	    crypto_memneq(mac, vh->mac, VINE_MAC_LEN))
 		return VINE_DROP_BAD_MAC;
 	if (!vine_replay_check(&p->replay, be64_to_cpu(vh->counter)))
@@ -99,10 +97,10 @@ static enum vine_drop vine_verify(struct vine_peer *p, u8 mode,
  * change of address.
  */
 static void vine_peer_seen(struct vine_net *vn, struct vine_peer *p,
-			   const struct sk_buff *skb)
+			   const struct vine_from *from)
 {
-	__be32 addr = ip_hdr(skb)->saddr;
-	__be16 port = udp_hdr(skb)->source;
+	__be32 addr = from->saddr;
+	__be16 port = from->sport;
 	u64 seen = VINE_SEEN(addr, port);
 	unsigned long now = jiffies;
 
@@ -138,11 +136,14 @@ static enum vine_drop vine_relay(struct vine_net *vn,
 	return VINE_DROP_UNSPEC;
 }
 
-/* encap_rcv of our UDP socket: skb->data is at the UDP header. */
-int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
+/*
+ * A ViNe packet (@skb->data at its header, consumed) from another VR,
+ * by UDP or TCP. Under RCU with BH off.
+ */
+void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
+	      const struct vine_from *from)
 {
-	struct vine_net *vn = rcu_dereference_sk_user_data(sk);
-	const struct vine_cfg *cfg;
+	const struct vine_cfg *cfg = rcu_dereference(vn->cfg);
 	const struct vinehdr *vh;
 	struct vine_peer *p = NULL;
 	struct vine_vn *v = NULL;
@@ -153,14 +154,11 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	u8 type;
 	void *host;
 
-	if (!vn)
-		goto free;
-	cfg = rcu_dereference(vn->cfg);
-	if (!pskb_may_pull(skb, VINE_HLEN)) {
+	if (!pskb_may_pull(skb, sizeof(*vh))) {
 		reason = VINE_DROP_MALFORMED;
 		goto drop;
 	}
-	vh = (void *)(skb->data + sizeof(struct udphdr));
+	vh = (void *)skb->data;
 	if (vh->version != VINE_WIRE_VERSION || vh->type > VINE_PKT_NULL) {
 		reason = VINE_DROP_BAD_VERSION;
 		goto drop;
@@ -168,20 +166,20 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	type = vh->type;
 	control = type == VINE_PKT_GET || type == VINE_PKT_NULL;
 	/* Size 0: a GSO packet of a VR without MAC, cut by the way or not. */
-	if (vh->size ? ntohs(vh->size) != skb->len - sizeof(struct udphdr) :
+	if (vh->size ? ntohs(vh->size) != skb->len :
 		       cfg->mac_mode != VINE_MAC_NONE || control) {
 		reason = VINE_DROP_MALFORMED;
 		goto drop;
 	}
 	if (control && (ntohs(vh->size) != sizeof(*vh) +
 					   sizeof(struct vine_chan_body) ||
-			!pskb_may_pull(skb, VINE_HLEN +
+			!pskb_may_pull(skb, sizeof(*vh) +
 					    sizeof(struct vine_chan_body)))) {
 		reason = VINE_DROP_MALFORMED;
 		goto drop;
 	}
-	vh = (void *)(skb->data + sizeof(struct udphdr));
-	my_id = cfg->id ?: ntohl(ip_hdr(skb)->daddr);
+	vh = (void *)skb->data;
+	my_id = cfg->id ?: ntohl(from->daddr);
 	if (ntohl(vh->dst_vr) != my_id) {
 		reason = VINE_DROP_NOT_FOR_US;
 		goto drop;
@@ -191,11 +189,13 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 		reason = vine_verify(p, cfg->mac_mode, skb);
 		if (reason)
 			goto drop;
-		vine_peer_seen(vn, p, skb);
+		vine_peer_seen(vn, p, from);
+		if (from->conn)
+			vine_tcp_seen(from->conn, p, type == VINE_PKT_GET);
 		if (control) {
-			vine_chan_rcv(vn, cfg, p, skb, type);
+			vine_chan_rcv(vn, cfg, p, skb, type, from);
 			consume_skb(skb);
-			return 0;
+			return;
 		}
 	} else if (control) {
 		reason = VINE_DROP_NO_CHANNEL;
@@ -203,7 +203,7 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 
 	vnid = ntohl(vh->vnid);
-	if (iptunnel_pull_header(skb, VINE_HLEN, htons(ETH_P_IP), false)) {
+	if (iptunnel_pull_header(skb, sizeof(*vh), htons(ETH_P_IP), false)) {
 		reason = VINE_DROP_MALFORMED;
 		goto drop;
 	}
@@ -229,11 +229,28 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 	vine_count_rx(v->stats, pkts, len);
 	if (p)
 		vine_count_rx(p->stats, pkts, len);
-	return 0;
+	return;
 
 drop:
 	vine_drop(vn, v, p, reason);
-free:
 	kfree_skb(skb);
+}
+
+/* encap_rcv of our UDP socket: skb->data is at the UDP header. */
+int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct vine_net *vn = rcu_dereference_sk_user_data(sk);
+	struct vine_from from = {
+		.saddr = ip_hdr(skb)->saddr,
+		.sport = udp_hdr(skb)->source,
+		.daddr = ip_hdr(skb)->daddr,
+	};
+
+	if (!vn || !pskb_may_pull(skb, sizeof(struct udphdr))) {
+		kfree_skb(skb);
+		return 0;
+	}
+	skb_pull_rcsum(skb, sizeof(struct udphdr));
+	vine_rcv(vn, skb, &from);
 	return 0;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ViNe router: encapsulate an intercepted packet and send it to the
- * destination VR over UDP.
+ * destination VR over UDP, or over TCP (tcp.c).
  */
 #include <linux/icmp.h>
 #include <net/icmp.h>
@@ -45,16 +45,22 @@ struct rtable *vine_route_to(struct vine_net *vn, struct vine_peer *p,
 }
 
 /*
- * Add the outer UDP and IPv4 headers to a ViNe packet (@skb->data at its
- * ViNe header, VINE_CB set) and send it; consumes @skb and @rt.
+ * Send a ViNe packet (@skb->data at its ViNe header, VINE_CB set) to peer
+ * @p: over its TCP connection if the route or the peer says so, else with
+ * outer UDP and IPv4 headers. Consumes @skb and @rt.
  */
-void vine_send_udp(struct vine_net *vn, const struct vine_cfg *cfg,
-		   struct sk_buff *skb, struct rtable *rt, __be32 saddr,
-		   __be32 daddr, __be16 dport)
+void vine_send(struct vine_net *vn, const struct vine_cfg *cfg,
+	       struct vine_peer *p, struct sk_buff *skb, struct rtable *rt,
+	       __be32 saddr, __be32 daddr, __be16 dport)
 {
 	struct socket *sock = rcu_dereference(vn->sock);
 	const struct vine_cb cb = *VINE_CB(skb);
 
+	if (cb.tcp || READ_ONCE(p->tcp)) {
+		ip_rt_put(rt);
+		vine_tcp_send(vn, p, daddr, dport, skb);
+		return;
+	}
 	if (!sock) {
 		vine_drop(vn, NULL, NULL, VINE_DROP_TX_ERROR);
 		ip_rt_put(rt);
@@ -99,6 +105,7 @@ struct vine_dest {
 	__be16 dport;
 	u8 type;	/* enum vine_pkt_type */
 	bool limited;	/* @p is a limited VR we serve as queue VR */
+	bool tcp;	/* over TCP: the route says so, or @p */
 };
 
 /* Add the ViNe header and its MAC, then the outer UDP and IPv4 headers. */
@@ -115,6 +122,7 @@ static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + VINE_OVERHEAD))
 		goto drop;
 	len = vine_skb_bytes(skb, &pkts);
+	VINE_CB(skb)->tcp = d->tcp;
 	if (skb_is_gso(skb)) {
 		/*
 		 * No MAC: the packet goes whole, as a UDP tunnel GSO packet
@@ -158,7 +166,7 @@ static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
 		ip_rt_put(rt);
 		return;
 	}
-	vine_send_udp(vn, cfg, skb, rt, saddr, d->daddr, d->dport);
+	vine_send(vn, cfg, p, skb, rt, saddr, d->daddr, d->dport);
 	return;
 
 drop:
@@ -186,6 +194,7 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 		.type = r->type == VINE_ROUTE_QUEUE ? VINE_PKT_QUEUE :
 						      VINE_PKT_FORWARD,
 		.limited = READ_ONCE(r->peer->role) == VINE_ROLE_LIMITED,
+		.tcp = r->proto == VINE_PROTO_TCP || READ_ONCE(r->peer->tcp),
 	};
 	const struct vine_key *key = NULL;
 	struct sk_buff *segs, *next;
@@ -217,6 +226,10 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 		goto drop;
 	}
 
+	/*
+	 * The same limit over TCP: a packet may go on by UDP from a queue
+	 * VR, which could not tell its sender the path's MTU.
+	 */
 	mtu = dst_mtu(&rt->dst) - VINE_OVERHEAD;
 	if (!vine_fits(skb, mtu) && (ip_hdr(skb)->frag_off & htons(IP_DF))) {
 		ip_rt_put(rt);
@@ -226,8 +239,11 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 		goto drop;
 	}
 
-	/* Without a MAC a GSO packet needs no cutting here (see above). */
-	if (!skb_is_gso(skb) || !key) {
+	/*
+	 * Without a MAC a GSO packet needs no cutting here (see above), but
+	 * over TCP every packet needs its size.
+	 */
+	if (!skb_is_gso(skb) || (!key && !d.tcp)) {
 		vine_xmit_one(vn, cfg, v, &d, key, skb, rt, saddr);
 		return;
 	}

@@ -111,6 +111,11 @@ struct vine_key {
  * @queue: its packets waiting for the channel (VINE_ROLE_LIMITED), in
  *	order; @queue.lock also orders flushing against sending
  * @queue_bytes: bytes in @queue (under @queue.lock)
+ * @conn: the TCP connection we send to it on (tcp.c), or NULL
+ * @tcp: its packets go over TCP whatever the route says: it is our queue
+ *	VR and our channel is TCP, or a limited VR whose channel is TCP
+ * @tcp_retry: jiffies before which no new connection to it is tried
+ * @tcp_retry_ms: the backoff that gave @tcp_retry
  */
 struct vine_peer {
 	u32 id;
@@ -129,6 +134,18 @@ struct vine_peer {
 	unsigned long chan_expires;
 	struct sk_buff_head queue;
 	unsigned int queue_bytes;
+	struct vine_conn __rcu *conn;
+	u8 tcp;
+	unsigned long tcp_retry;
+	unsigned int tcp_retry_ms;
+};
+
+/* Where a received ViNe packet came from: a UDP datagram or a TCP stream. */
+struct vine_from {
+	__be32 saddr;
+	__be16 sport;
+	__be32 daddr;
+	struct vine_conn *conn;	/* NULL: UDP */
 };
 
 #define VINE_SEEN(addr, port) \
@@ -140,6 +157,7 @@ struct vine_peer {
 struct vine_cb {
 	u8 tos;
 	__be16 df;
+	bool tcp;	/* send over TCP */
 };
 
 #define VINE_CB(skb)	((struct vine_cb *)(skb)->cb)
@@ -185,6 +203,7 @@ struct vine_vn {
  * @server: the queue VR in use, holding a peer reference (under lock)
  * @idx: its place in vine_cfg.queue_vrs
  * @port: its port
+ * @poll: enum vine_poll in use with it
  * @connected: jiffies when we began to use it
  * @next_get: jiffies when the next GET is due
  * @next_null: jiffies when the next NULL is due
@@ -197,6 +216,7 @@ struct vine_chan {
 	struct vine_peer *server;
 	int idx;
 	__be16 port;
+	u8 poll;
 	unsigned long connected;
 	unsigned long next_get;
 	unsigned long next_null;
@@ -226,6 +246,13 @@ struct vine_chan {
  * @chan: the channel to our queue VR, when this VR is limited
  * @expiry: notices limited peers whose channel went silent; runs while
  *	there are any
+ * @tcp_lock: guards @listener
+ * @listener: our TCP socket, on the same port as @sock
+ * @listen_data_ready: its own data_ready callback
+ * @accept_work: accepts connections
+ * @conns_lock: guards @conns and @nconns
+ * @conns: every TCP connection (struct vine_conn)
+ * @nconns: entries in @conns
  */
 struct vine_net {
 	struct net *net;
@@ -246,6 +273,13 @@ struct vine_net {
 	struct vine_drops __percpu *drops;
 	struct vine_chan chan;
 	struct delayed_work expiry;
+	struct mutex tcp_lock; /* guards listener */
+	struct socket *listener;
+	void (*listen_data_ready)(struct sock *sk);
+	struct work_struct accept_work;
+	spinlock_t conns_lock; /* guards conns, nconns */
+	struct list_head conns;
+	unsigned int nconns;
 };
 
 extern unsigned int vine_net_id;
@@ -320,14 +354,15 @@ void vine_nl_peer_seen(struct vine_net *vn, u32 id, __be32 addr,
 /* send.c, channel.c */
 struct rtable *vine_route_to(struct vine_net *vn, struct vine_peer *p,
 			     __be32 daddr, __be32 *saddr);
-void vine_send_udp(struct vine_net *vn, const struct vine_cfg *cfg,
-		   struct sk_buff *skb, struct rtable *rt, __be32 saddr,
-		   __be32 daddr, __be16 dport);
+void vine_send(struct vine_net *vn, const struct vine_cfg *cfg,
+	       struct vine_peer *p, struct sk_buff *skb, struct rtable *rt,
+	       __be32 saddr, __be32 daddr, __be16 dport);
 void vine_chan_init(struct vine_net *vn);
 void vine_chan_kick(struct vine_net *vn);
 void vine_chan_stop(struct vine_net *vn);
 void vine_chan_rcv(struct vine_net *vn, const struct vine_cfg *cfg,
-		   struct vine_peer *p, struct sk_buff *skb, u8 type);
+		   struct vine_peer *p, struct sk_buff *skb, u8 type,
+		   const struct vine_from *from);
 bool vine_chan_full(const struct vine_cfg *cfg, struct vine_peer *p,
 		    unsigned int len);
 bool vine_chan_hold(struct vine_net *vn, const struct vine_cfg *cfg,
@@ -340,5 +375,19 @@ void vine_nl_channel(struct vine_net *vn, struct vine_peer *p, u8 state,
 int vine_socket_open(struct vine_net *vn, u16 port);
 void vine_socket_close(struct vine_net *vn);
 int vine_udp_rcv(struct sock *sk, struct sk_buff *skb);
+void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
+	      const struct vine_from *from);
+
+/* tcp.c */
+struct vine_conn;
+void vine_tcp_init(struct vine_net *vn);
+int vine_tcp_listen(struct vine_net *vn, u16 port);
+void vine_tcp_stop(struct vine_net *vn);
+void vine_tcp_send(struct vine_net *vn, struct vine_peer *p, __be32 daddr,
+		   __be16 dport, struct sk_buff *skb);
+void vine_tcp_seen(struct vine_conn *c, struct vine_peer *p, bool take);
+void vine_tcp_reset(struct vine_peer *p);
+u8 vine_tcp_state(struct vine_peer *p);
+void vine_peer_tcp_free(struct vine_peer *p);
 
 #endif /* _VINE_H */

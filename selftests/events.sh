@@ -68,7 +68,7 @@ pj=$(jpeer 10.0.0.1)
 ms=$(echo "$pj" | sed -n 's/.*"last_seen_ms":<\([0-9]*\)>.*/\1/p')
 check_eq "vrB: -j peer show 10.0.0.1 (seen at 10.0.0.1:2247, 3 pings each way)" \
 	"$(echo "$pj" | sed "s/<$ms>/<MS>/")/$([ "${ms:-x}" -lt 10000 ] 2>/dev/null && echo recent)" \
-	'{"id":"10.0.0.1","key":true,"seen":true,"seen_at":"10.0.0.1:2247","last_seen_ms":<MS>,"role":"none","mode":"none","channel":"none","channel_since_ms":0,"queue_len":0,"queue_bytes":0,"tx_packets":3,"tx_bytes":252,"rx_packets":3,"rx_bytes":252,"drops":0}/recent'
+	'{"id":"10.0.0.1","key":true,"seen":true,"seen_at":"10.0.0.1:2247","last_seen_ms":<MS>,"role":"none","mode":"none","channel":"none","channel_since_ms":0,"queue_len":0,"queue_bytes":0,"tcp":"none","tx_packets":3,"tx_bytes":252,"rx_packets":3,"rx_bytes":252,"drops":0}/recent'
 check_eq "vrB: peer list: 10.0.0.1 seen, 10.0.0.3 never" \
 	"$(ip netns exec vrB vinectl peer list | awk '{ print $1, $2, $3, $4 }')" \
 	"ID KEY SEEN SEEN_AT

@@ -532,3 +532,138 @@ vine_wan_ns() {
 	done
 	ip -n "$ns" link set wan0 up
 }
+
+# The limited-VR topology of limited.sh and tcp.sh (L: vrL's address):
+#
+#   q1 - vrQ 10.0.0.1 ----+
+#                          wan 10.0.0.0/24 (br0, the "Internet")
+#   r1 - vrR 10.0.0.2 ----+
+#                          |
+#                       natL 10.0.0.3: masquerade, drops new inbound
+#                          |   (counter "blocked"), conntrack UDP timeout 3 s
+#   l1 - vrL $L (192.168.100.2)
+#
+# VN 1 spans the three sites; vrR reaches l1's site through vrQ (type
+# queue); vrL routes straight to both. vrL is not limited yet.
+L=192.168.100.2
+vine_limited_up() {
+	local b=$VINE_TMP/limited
+	mkdir -p "$b"
+	ns_add wan vrQ vrR vrL natL q1 r1 l1 || return 1
+	cat >"$b/init" <<-EOB
+	link add name br0 netns wan type bridge
+	link add name wan0 netns vrQ type veth peer name pq netns wan
+	link add name wan0 netns vrR type veth peer name pr netns wan
+	link add name wan0 netns natL type veth peer name pn netns wan
+	link add name lan0 netns natL type veth peer name wan0 netns vrL
+	link add name lan0 netns vrQ type veth peer name eth0 netns q1
+	link add name lan0 netns vrR type veth peer name eth0 netns r1
+	link add name lan0 netns vrL type veth peer name eth0 netns l1
+	EOB
+	cat >"$b/wan" <<-EOB
+	addr add 10.0.0.254/24 dev br0
+	link set br0 up
+	link set pq master br0
+	link set pr master br0
+	link set pn master br0
+	link set pq up
+	link set pr up
+	link set pn up
+	EOB
+	cat >"$b/natL" <<-EOB
+	addr add 10.0.0.3/24 dev wan0
+	addr add 192.168.100.1/24 dev lan0
+	link set wan0 up
+	link set lan0 up
+	EOB
+	ip -b "$b/init" || return 1
+	ip -n wan -b "$b/wan" || return 1
+	ip -n natL -b "$b/natL" || return 1
+	local n x
+	for x in Q:1 R:2 L:3; do
+		n=${x#*:}
+		x=${x%:*}
+		ip -n "vr$x" addr add "172.16.$n.1/24" dev lan0 &&
+		ip -n "vr$x" link set lan0 up &&
+		ip -n "vr$x" link set wan0 up &&
+		ip -n "${x,,}1" addr add "172.16.$n.10/24" dev eth0 &&
+		ip -n "${x,,}1" link set eth0 up &&
+		ip -n "${x,,}1" route add 172.16.0.0/12 via "172.16.$n.1" ||
+			return 1
+		ip netns exec "vr$x" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	done
+	ip -n vrQ addr add 10.0.0.1/24 dev wan0 &&
+	ip -n vrR addr add 10.0.0.2/24 dev wan0 &&
+	ip -n vrL addr add $L/24 dev wan0 &&
+	ip -n vrL route add default via 192.168.100.1 || return 1
+
+	# The NAT: masquerade out, nothing new in, short UDP timeouts.
+	ip netns exec natL sysctl -qw net.ipv4.ip_forward=1 || return 1
+	ip netns exec natL nft -f - <<-'NFT' || return 1
+	table ip nat {
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname "wan0" masquerade
+		}
+	}
+	table ip fw {
+		counter blocked { }
+		chain filt {
+			type filter hook forward priority filter; policy accept;
+			ct state established,related accept
+			iifname "wan0" counter name blocked drop
+		}
+		chain in {
+			type filter hook input priority filter; policy accept;
+			ct state established,related accept
+			iifname "wan0" counter name blocked drop
+		}
+	}
+	NFT
+	ip netns exec natL sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3 \
+		net.netfilter.nf_conntrack_udp_timeout_stream=3 || return 1
+
+	vinectl genkey >"$VINE_TMP/key.QL" &&
+	vinectl genkey >"$VINE_TMP/key.QR" &&
+	vinectl genkey >"$VINE_TMP/key.LR" || return 1
+	ip netns exec vrQ sh -exc "
+		vinectl vr set id 10.0.0.1 space 172.16.0.0/12
+		vinectl vn create 1
+		vinectl vn join 1 172.16.1.10
+		vinectl route add 1 172.16.2.0/24 via 10.0.0.2
+		vinectl route add 1 172.16.3.0/24 via $L
+		vinectl key set $L $VINE_TMP/key.QL
+		vinectl key set 10.0.0.2 $VINE_TMP/key.QR" &&
+	ip netns exec vrR sh -exc "
+		vinectl vr set id 10.0.0.2 space 172.16.0.0/12
+		vinectl vn create 1
+		vinectl vn join 1 172.16.2.10
+		vinectl route add 1 172.16.1.0/24 via 10.0.0.1
+		vinectl route add 1 172.16.3.0/24 via 10.0.0.1 type queue
+		vinectl key set 10.0.0.1 $VINE_TMP/key.QR
+		vinectl key set $L $VINE_TMP/key.LR" &&
+	ip netns exec vrL sh -exc "
+		vinectl vr set space 172.16.0.0/12
+		vinectl vn create 1
+		vinectl vn join 1 172.16.3.10
+		vinectl route add 1 172.16.1.0/24 via 10.0.0.1
+		vinectl route add 1 172.16.2.0/24 via 10.0.0.2
+		vinectl key set 10.0.0.1 $VINE_TMP/key.QL
+		vinectl key set 10.0.0.2 $VINE_TMP/key.LR"
+}
+
+# vpeer NS PEER FIELD: one field of `vinectl -j peer show PEER` in NS.
+vpeer() {
+	ip netns exec "$1" vinectl -j peer show "$2" 2>/dev/null |
+		$VINE_PY "$VINE_PKT" get "$3" 2>/dev/null
+}
+
+# wait_chan NS PEER STATE [SECONDS]: wait until the channel is STATE.
+wait_chan() {
+	local i
+	for i in $(seq $((${4:-10} * 10))); do
+		[ "$(vpeer "$1" "$2" channel)" = "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

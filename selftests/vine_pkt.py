@@ -239,8 +239,6 @@ def cmd_send(a):
         die("unknown inner %s" % a.inner)
     if a.inner_cut:
         inner = inner[:a.inner_cut]
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((getattr(a, "from"), a.sport))
     pkts = []
     if a.counters:
         counters = [int(c) for c in a.counters.split(",")]
@@ -258,6 +256,11 @@ def cmd_send(a):
         if a.truncate is not None:
             p = p[:a.truncate]
         pkts.extend([p] * a.repeat)
+    if a.tcp:
+        print("sent %d %s" % (len(pkts), tcp_send(a, b"".join(pkts))))
+        return
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((getattr(a, "from"), a.sport))
     for p in pkts:
         s.sendto(p, (a.to, a.port))
         time.sleep(0.01)
@@ -265,6 +268,24 @@ def cmd_send(a):
     if a.print:
         print(pkts[0].hex())
     print("sent %d" % len(pkts))
+
+
+def tcp_send(a, data):
+    """Send @data over one TCP connection; did the VR close it ("closed")
+    or keep it ("open") within 2 s?"""
+    import socket
+    s = socket.create_connection((a.to, a.port), timeout=5,
+                                 source_address=(getattr(a, "from"), a.sport))
+    s.sendall(data)
+    s.settimeout(2)
+    try:
+        return "closed" if s.recv(1) == b"" else "data"
+    except socket.timeout:
+        return "open"
+    except ConnectionResetError:
+        return "closed"
+    finally:
+        s.close()
 
 
 # ----------------------------------------------------------------- udpseq
@@ -708,6 +729,8 @@ def main():
     s.add_argument("--inner-len-add", type=int, default=0)
     s.add_argument("--inner-cut", type=int, default=0)
     s.add_argument("--print", action="store_true")
+    s.add_argument("--tcp", action="store_true",
+                   help="send over one TCP connection to the VR")
 
     s = sub.add_parser("seqsend", help="send numbered UDP datagrams")
     s.set_defaults(fn=cmd_seqsend)

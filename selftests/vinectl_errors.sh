@@ -64,9 +64,14 @@ E() {
 check_fails "vr set limited yes without a queue VR" 1 \
 	"vinectl: a limited VR needs a queue VR (queue-vr ADDRESS)" \
 	E vr set limited yes
-check_fails "vr set limited yes queue-vr 10.9.9.9 poll tcp" 1 \
-	"vinectl: poll tcp and poll channel are not supported yet: use poll udp" \
-	E vr set limited yes queue-vr 10.9.9.9 poll tcp
+# A VR listens on TCP too, on the same port: a port taken there is refused.
+ip netns exec verr $VINE_PY -c 'import socket, time
+s = socket.socket(); s.bind(("", 2300)); s.listen(); time.sleep(60)' &
+vine_wait_listen verr 2300 tcp
+check_fails "vr set port 2300 while a TCP socket listens on 2300" 1 \
+	"vinectl: cannot listen on the TCP port" \
+	E vr set port 2300
+kill %% 2>/dev/null; wait 2>/dev/null
 check_fails "vr set mac none limited yes queue-vr 10.9.9.9" 1 \
 	"vinectl: a limited VR needs a MAC mode (its channel must be authenticated)" \
 	E vr set mac none limited yes queue-vr 10.9.9.9

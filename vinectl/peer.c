@@ -6,7 +6,7 @@
  * The peer VRs this VR knows (through a route or a key): whether it has a
  * key, where its last authenticated packet came from and how long ago,
  * its channel if it is our queue VR or a limited VR we serve, what waits
- * for it, and its counters.
+ * for it, the TCP connection we send to it on, and its counters.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +17,13 @@ const struct vword role_words[] = {
 	{ "none", VINE_ROLE_NONE },
 	{ "queue-vr", VINE_ROLE_QUEUE_VR },
 	{ "limited", VINE_ROLE_LIMITED },
+	{ }
+};
+
+static const struct vword tcp_words[] = {
+	{ "none", VINE_TCP_NONE },
+	{ "connecting", VINE_TCP_CONNECTING },
+	{ "up", VINE_TCP_UP },
 	{ }
 };
 
@@ -90,6 +97,7 @@ static int parse_peer(struct nlattr **tb, void *arg)
 	out_str("seen_at", seen ? at : "-");
 	out_u64("last_seen_ms", seen ? vnl_uint(tb[VINE_A_LAST_SEEN]) : 0);
 	out_channel(tb, !out_json && !f->id);
+	out_str("tcp", word_name(tcp_words, vnl_uint(tb[VINE_A_TCP])));
 	out_counters(c, true);
 	out_end();
 	return 0;

@@ -36,6 +36,8 @@ static const char *const drop_names[] = {
 	[VINE_DROP_DELIVERY] = "delivery",
 	[VINE_DROP_QUEUE_FULL] = "queue_full",
 	[VINE_DROP_NO_CHANNEL] = "no_channel",
+	[VINE_DROP_TCP_DOWN] = "tcp_down",
+	[VINE_DROP_TCP_FULL] = "tcp_full",
 };
 
 static_assert(ARRAY_SIZE(drop_names) == VINE_DROP_MAX + 1,

@@ -81,8 +81,8 @@ enum vine_proto {
 /* How a limited VR reaches its queue VR (thesis Table 3-3, PollProtocol). */
 enum vine_poll {
 	VINE_POLL_UDP,		/* UDP: GET every poll interval */
-	VINE_POLL_TCP,		/* TCP poll (not supported yet) */
-	VINE_POLL_CHANNEL,	/* persistent TCP channel (not supported yet) */
+	VINE_POLL_TCP,		/* over one TCP connection: GET every interval */
+	VINE_POLL_CHANNEL,	/* the same; see admin-guide "TCP channel" */
 
 	__VINE_POLL_MAX
 };
@@ -99,6 +99,13 @@ enum vine_chan_role {
 	VINE_ROLE_NONE,
 	VINE_ROLE_QUEUE_VR,	/* the peer is our queue VR (we are limited) */
 	VINE_ROLE_LIMITED,	/* the peer is a limited VR we serve */
+};
+
+/* The TCP connection a VR sends to a peer on (GET_PEER answers). */
+enum vine_tcp_state {
+	VINE_TCP_NONE,		/* none */
+	VINE_TCP_CONNECTING,	/* being opened; packets wait */
+	VINE_TCP_UP,		/* established */
 };
 
 enum vine_route_type {
@@ -127,6 +134,10 @@ enum vine_route_type {
  * @VINE_DROP_DELIVERY: no route to the destination host on the LAN
  * @VINE_DROP_QUEUE_FULL: a limited VR's queue is at its bound
  * @VINE_DROP_NO_CHANNEL: channel message (GET, NULL) at a VR without MAC
+ * @VINE_DROP_TCP_DOWN: no TCP connection to the peer: the last attempt
+ *	failed and the next waits for its backoff, the connection closed with
+ *	the packet waiting, or a limited VR's TCP channel is gone
+ * @VINE_DROP_TCP_FULL: the TCP connection's backlog is at its bound
  */
 enum vine_drop {
 	VINE_DROP_UNSPEC,
@@ -148,6 +159,8 @@ enum vine_drop {
 	VINE_DROP_DELIVERY,
 	VINE_DROP_QUEUE_FULL,
 	VINE_DROP_NO_CHANNEL,
+	VINE_DROP_TCP_DOWN,
+	VINE_DROP_TCP_FULL,
 
 	__VINE_DROP_MAX
 };
@@ -271,6 +284,7 @@ enum vine_cmd {
  * @VINE_A_CHAN_SINCE: u64, milliseconds since the state last changed
  *	(GET_PEER answers only)
  * @VINE_A_QUEUE_LEN: u32, packets waiting (GET_PEER answers only)
+ * @VINE_A_TCP: u8, enum vine_tcp_state (GET_PEER answers only)
  */
 enum vine_attr {
 	VINE_A_UNSPEC,
@@ -311,6 +325,7 @@ enum vine_attr {
 	VINE_A_CHAN_STATE,
 	VINE_A_CHAN_SINCE,
 	VINE_A_QUEUE_LEN,
+	VINE_A_TCP,
 
 	__VINE_A_MAX
 };

@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ViNe router: the TCP transport, for GNDT routes of proto tcp and for
+ * limited VRs whose channel to their queue VR is TCP (poll tcp, channel).
+ *
+ * A TCP connection carries ViNe packets back to back, each framed by the
+ * size field of its header (header included; GSO packets are cut first).
+ * The receive side reassembles them with the kernel's stream parser and
+ * hands each to the same checks as a UDP datagram (receive.c).
+ *
+ * A peer has at most one connection it sends on (vine_peer.conn): one we
+ * opened (the route to it says tcp, or it is our queue VR and we are
+ * limited), or one it opened to us and proved its own with its first
+ * authenticated packet. Either side may use it both ways. Packets for a
+ * connection wait in its backlog (VINE_TCP_BACKLOG bytes at most) while
+ * it connects or its socket is full; a work sends them in order. A
+ * failed connection is retried on the next packet after a backoff that
+ * doubles from VINE_TCP_RETRY_MIN to VINE_TCP_RETRY_MAX; packets in
+ * between are dropped as tcp_down. A VR accepts VINE_TCP_MAX_CONNS
+ * connections at most.
+ *
+ * Every change of a connection's state, and its end, happens in its work;
+ * it is freed after an RCU grace period, as the data path finds it under
+ * RCU. Sockets close with an abort (no linger): nothing outlives the
+ * namespace.
+ */
+#include <linux/tcp.h>
+#include <net/strparser.h>
+#include <net/tcp.h>
+
+#include "vine.h"
+
+#define VINE_TCP_BACKLOG	(1U << 20)
+#define VINE_TCP_MAX_CONNS	256
+#define VINE_TCP_RETRY_MIN	250	/* ms */
+#define VINE_TCP_RETRY_MAX	10000	/* ms */
+#define VINE_TCP_TIMEOUT	10000	/* ms of unacknowledged data: dead */
+
+enum vine_conn_state {
+	VINE_CONN_NEW,		/* outgoing, no socket yet */
+	VINE_CONN_CONNECTING,
+	VINE_CONN_UP,
+	VINE_CONN_DEAD,
+};
+
+/**
+ * struct vine_conn - one TCP connection with another VR
+ * @vn: our VR
+ * @sock: its socket (NULL while VINE_CONN_NEW)
+ * @strp: cuts the byte stream into ViNe packets
+ * @txq: packets to send, in order; @txq.lock guards @state changes to
+ *	VINE_CONN_DEAD and @txq_bytes
+ * @txq_bytes: bytes in @txq
+ * @tx_off: bytes of the head of @txq already sent
+ * @work: connects, sends, notices the end, tears down
+ * @free: frees it after a grace period
+ * @node: in vn->conns (under vn->conns_lock); empty once it is dying
+ * @peer_id: the peer it serves: set when we open it, or at the first
+ *	authenticated packet when it was opened to us; 0 before
+ * @daddr: the other end's address
+ * @dport: the other end's port
+ * @state: enum vine_conn_state
+ * @closing: asked to close
+ * @was_up: reached VINE_CONN_UP once
+ * @data_ready: the socket's own callbacks, put back at the end
+ * @write_space: see @data_ready
+ * @state_change: see @data_ready
+ */
+struct vine_conn {
+	struct vine_net *vn;
+	struct socket *sock;
+	struct strparser strp;
+	struct sk_buff_head txq;
+	unsigned int txq_bytes;
+	unsigned int tx_off;
+	struct work_struct work;
+	struct rcu_work free;
+	struct list_head node;
+	u32 peer_id;
+	__be32 daddr;
+	__be16 dport;
+	u8 state;
+	bool closing;
+	bool was_up;
+	void (*data_ready)(struct sock *sk);
+	void (*write_space)(struct sock *sk);
+	void (*state_change)(struct sock *sk);
+};
+
+u8 vine_tcp_state(struct vine_peer *p)
+{
+	struct vine_conn *c = rcu_dereference(p->conn);
+
+	if (!c)
+		return VINE_TCP_NONE;
+	return READ_ONCE(c->state) == VINE_CONN_UP ? VINE_TCP_UP :
+						     VINE_TCP_CONNECTING;
+}
+
+static void vine_conn_kick(struct vine_conn *c)
+{
+	queue_work(vine_wq, &c->work);
+}
+
+/* Ask @c to close; from any context. */
+static void vine_conn_close(struct vine_conn *c)
+{
+	WRITE_ONCE(c->closing, true);
+	vine_conn_kick(c);
+}
+
+/* ---- socket callbacks (softirq or process context) ------------------- */
+
+static void vine_tcp_data_ready(struct sock *sk)
+{
+	struct vine_conn *c;
+
+	rcu_read_lock();
+	c = rcu_dereference_sk_user_data(sk);
+	if (c)
+		strp_data_ready(&c->strp);
+	rcu_read_unlock();
+}
+
+static void vine_tcp_write_space(struct sock *sk)
+{
+	struct vine_conn *c;
+
+	rcu_read_lock();
+	c = rcu_dereference_sk_user_data(sk);
+	if (c) {
+		c->write_space(sk);
+		vine_conn_kick(c);
+	}
+	rcu_read_unlock();
+}
+
+static void vine_tcp_state_change(struct sock *sk)
+{
+	struct vine_conn *c;
+
+	rcu_read_lock();
+	c = rcu_dereference_sk_user_data(sk);
+	if (c) {
+		c->state_change(sk);
+		vine_conn_kick(c);
+	}
+	rcu_read_unlock();
+}
+
+/* ---- receive: the stream parser ------------------------------------- */
+
+/* The length of the ViNe packet at the parser's offset; 0: need more. */
+static int vine_tcp_parse(struct strparser *strp, struct sk_buff *skb)
+{
+	struct strp_msg *msg = strp_msg(skb);
+	struct vinehdr vh;
+	unsigned int size;
+
+	if (skb->len - msg->offset < sizeof(vh))
+		return 0;
+	if (skb_copy_bits(skb, msg->offset, &vh, sizeof(vh)))
+		return -EINVAL;
+	size = ntohs(vh.size);
+	if (vh.version != VINE_WIRE_VERSION || size < sizeof(vh))
+		return -EPROTO;
+	return size;
+}
+
+static void vine_tcp_rcv(struct strparser *strp, struct sk_buff *skb)
+{
+	struct vine_conn *c = container_of(strp, struct vine_conn, strp);
+	struct strp_msg *msg = strp_msg(skb);
+	struct sk_buff *nskb;
+	struct vine_from from = {
+		.saddr = c->daddr,
+		.sport = c->dport,
+		.daddr = inet_sk(c->sock->sk)->inet_saddr,
+		.conn = c,
+	};
+
+	/*
+	 * A clone of what TCP received, its data maybe deep in a big
+	 * buffer (header offsets are 16 bits): copy the packet out, and
+	 * forget the GSO state of a GRO packet, which says nothing of ours.
+	 */
+	if (!pskb_pull(skb, msg->offset) || pskb_trim(skb, msg->full_len)) {
+		kfree_skb(skb);
+		return;
+	}
+	nskb = skb_copy_expand(skb, LL_MAX_HEADER + VINE_OVERHEAD, 0,
+			       GFP_ATOMIC);
+	consume_skb(skb);
+	if (!nskb)
+		return;
+	skb = nskb;
+	skb_gso_reset(skb);
+	memset(skb->cb, 0, sizeof(skb->cb));
+	skb->ip_summed = CHECKSUM_NONE;
+	local_bh_disable();
+	rcu_read_lock();
+	vine_rcv(c->vn, skb, &from);
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
+/* A stream that is not ViNe packets: count it and close. */
+static void vine_tcp_abort(struct strparser *strp, int err)
+{
+	struct vine_conn *c = container_of(strp, struct vine_conn, strp);
+
+	strp_stop(strp);
+	local_bh_disable();
+	vine_drop(c->vn, NULL, NULL, err == -EPROTO ? VINE_DROP_BAD_VERSION :
+						      VINE_DROP_MALFORMED);
+	local_bh_enable();
+	vine_conn_close(c);
+}
+
+static const struct strp_callbacks vine_strp_cb = {
+	.parse_msg = vine_tcp_parse,
+	.rcv_msg = vine_tcp_rcv,
+	.abort_parser = vine_tcp_abort,
+};
+
+/* ---- connection life ------------------------------------------------ */
+
+/* Take over @sock's callbacks and parse what it receives. */
+static int vine_conn_attach(struct vine_conn *c, struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	int err;
+
+	err = strp_init(&c->strp, sk, &vine_strp_cb);
+	if (err)
+		return err;
+	sock_no_linger(sk);
+	tcp_sock_set_nodelay(sk);
+	tcp_sock_set_user_timeout(sk, VINE_TCP_TIMEOUT);
+	c->sock = sock;
+	write_lock_bh(&sk->sk_callback_lock);
+	c->data_ready = sk->sk_data_ready;
+	c->write_space = sk->sk_write_space;
+	c->state_change = sk->sk_state_change;
+	sk->sk_data_ready = vine_tcp_data_ready;
+	sk->sk_write_space = vine_tcp_write_space;
+	sk->sk_state_change = vine_tcp_state_change;
+	rcu_assign_sk_user_data(sk, c);
+	write_unlock_bh(&sk->sk_callback_lock);
+	return 0;
+}
+
+/* Open an outgoing connection, without waiting for it. */
+static int vine_conn_start(struct vine_conn *c)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = c->daddr,
+		.sin_port = c->dport,
+	};
+	struct socket *sock;
+	int err;
+
+	err = sock_create_kern(c->vn->net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
+			       &sock);
+	if (err)
+		return err;
+	tcp_sock_set_syncnt(sock->sk, 2);
+	err = vine_conn_attach(c, sock);
+	if (err) {
+		sock_release(sock);
+		return err;
+	}
+	WRITE_ONCE(c->state, VINE_CONN_CONNECTING);
+	err = kernel_connect(sock, (struct sockaddr *)&sin, sizeof(sin),
+			     O_NONBLOCK);
+	return err == -EINPROGRESS ? 0 : err;
+}
+
+/* Send what waits, as far as the socket takes it. */
+static int vine_conn_drain(struct vine_conn *c)
+{
+	struct sock *sk = c->sock->sk;
+	struct sk_buff *skb;
+	int ret = 0;
+
+	lock_sock(sk);
+	for (;;) {
+		spin_lock_bh(&c->txq.lock);
+		skb = skb_peek(&c->txq);
+		spin_unlock_bh(&c->txq.lock);
+		if (!skb)
+			break;
+		ret = skb_send_sock_locked(sk, skb, c->tx_off,
+					   skb->len - c->tx_off);
+		if (ret < 0)
+			break;
+		c->tx_off += ret;
+		if (c->tx_off < skb->len)
+			continue;
+		c->tx_off = 0;
+		spin_lock_bh(&c->txq.lock);
+		__skb_unlink(skb, &c->txq);
+		c->txq_bytes -= skb->len;
+		spin_unlock_bh(&c->txq.lock);
+		consume_skb(skb);
+	}
+	release_sock(sk);
+	return ret == -EAGAIN ? 0 : min(ret, 0);
+}
+
+/*
+ * The end of @c: no more sending, its packets dropped, the peer told, the
+ * socket closed. In its work, or at namespace exit when no work runs.
+ */
+static void vine_conn_end(struct vine_conn *c)
+{
+	struct vine_net *vn = c->vn;
+	struct sk_buff_head dropped;
+	struct vine_peer *p;
+	struct sock *sk;
+	unsigned int n;
+
+	__skb_queue_head_init(&dropped);
+	spin_lock_bh(&c->txq.lock);
+	WRITE_ONCE(c->state, VINE_CONN_DEAD);
+	skb_queue_splice_init(&c->txq, &dropped);
+	c->txq_bytes = 0;
+	spin_unlock_bh(&c->txq.lock);
+
+	n = skb_queue_len(&dropped);
+	__skb_queue_purge(&dropped);
+
+	rcu_read_lock();
+	p = c->peer_id ? xa_load(&vn->peers, c->peer_id) : NULL;
+	if (p && unrcu_pointer(cmpxchg(&p->conn, RCU_INITIALIZER(c), NULL)) == c) {
+		unsigned int ms = c->was_up ? 0 :
+			clamp(2 * READ_ONCE(p->tcp_retry_ms),
+			      VINE_TCP_RETRY_MIN, VINE_TCP_RETRY_MAX);
+
+		WRITE_ONCE(p->tcp_retry_ms, ms);
+		WRITE_ONCE(p->tcp_retry, jiffies + msecs_to_jiffies(ms));
+		/* A limited VR we serve over TCP: its channel is gone. */
+		if (READ_ONCE(p->role) == VINE_ROLE_LIMITED)
+			WRITE_ONCE(p->chan_expires, jiffies);
+	}
+	local_bh_disable();
+	while (n--)
+		vine_drop(vn, NULL, p, VINE_DROP_TCP_DOWN);
+	local_bh_enable();
+	rcu_read_unlock();
+
+	if (!c->sock)
+		return;
+	sk = c->sock->sk;
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_data_ready = c->data_ready;
+	sk->sk_write_space = c->write_space;
+	sk->sk_state_change = c->state_change;
+	rcu_assign_sk_user_data(sk, NULL);
+	write_unlock_bh(&sk->sk_callback_lock);
+	strp_stop(&c->strp);
+	strp_done(&c->strp);
+	kernel_sock_shutdown(c->sock, SHUT_RDWR);
+	sock_release(c->sock);
+	c->sock = NULL;
+}
+
+static void vine_conn_free(struct work_struct *work)
+{
+	struct vine_conn *c = container_of(to_rcu_work(work),
+					   struct vine_conn, free);
+
+	cancel_work_sync(&c->work);
+	kfree(c);
+}
+
+/* Take @c out of the VR's list; false if someone else did. */
+static bool vine_conn_unlist(struct vine_conn *c)
+{
+	struct vine_net *vn = c->vn;
+	bool mine;
+
+	spin_lock_bh(&vn->conns_lock);
+	mine = !list_empty(&c->node);
+	if (mine) {
+		list_del_init(&c->node);
+		vn->nconns--;
+	}
+	spin_unlock_bh(&vn->conns_lock);
+	return mine;
+}
+
+static void vine_conn_work(struct work_struct *work)
+{
+	struct vine_conn *c = container_of(work, struct vine_conn, work);
+	int err = 0;
+
+	if (READ_ONCE(c->state) == VINE_CONN_DEAD)
+		return;
+	if (READ_ONCE(c->closing))
+		goto end;
+	if (c->state == VINE_CONN_NEW) {
+		err = vine_conn_start(c);
+		if (err)
+			goto end;
+	}
+	switch (c->sock->sk->sk_state) {
+	case TCP_SYN_SENT:
+		return;		/* state_change brings us back */
+	case TCP_ESTABLISHED:
+		if (c->state == VINE_CONN_CONNECTING) {
+			c->was_up = true;
+			WRITE_ONCE(c->state, VINE_CONN_UP);
+			strp_check_rcv(&c->strp);
+		}
+		err = vine_conn_drain(c);
+		if (!err)
+			return;
+		break;
+	default:
+		break;		/* closed, by the other side or by an error */
+	}
+end:
+	if (!vine_conn_unlist(c))
+		return;		/* namespace exit ends it */
+	vine_conn_end(c);
+	queue_rcu_work(vine_wq, &c->free);
+}
+
+static struct vine_conn *vine_conn_alloc(struct vine_net *vn, gfp_t gfp)
+{
+	struct vine_conn *c = kzalloc(sizeof(*c), gfp);
+
+	if (!c)
+		return NULL;
+	c->vn = vn;
+	skb_queue_head_init(&c->txq);
+	INIT_WORK(&c->work, vine_conn_work);
+	INIT_RCU_WORK(&c->free, vine_conn_free);
+	INIT_LIST_HEAD(&c->node);
+	return c;
+}
+
+/* Put @c in the VR's list, if there is room. */
+static bool vine_conn_list(struct vine_conn *c)
+{
+	struct vine_net *vn = c->vn;
+	bool room;
+
+	spin_lock_bh(&vn->conns_lock);
+	room = vn->nconns < VINE_TCP_MAX_CONNS;
+	if (room) {
+		list_add_tail(&c->node, &vn->conns);
+		vn->nconns++;
+	}
+	spin_unlock_bh(&vn->conns_lock);
+	return room;
+}
+
+/* ---- sending -------------------------------------------------------- */
+
+/* Queue @skb (consumed) on @c; under RCU with BH off. */
+static void vine_conn_queue(struct vine_conn *c, struct vine_peer *p,
+			    struct sk_buff *skb)
+{
+	enum vine_drop reason = VINE_DROP_UNSPEC;
+	bool up;
+
+	spin_lock(&c->txq.lock);
+	if (c->state == VINE_CONN_DEAD) {
+		reason = VINE_DROP_TCP_DOWN;
+	} else if (c->txq_bytes + skb->len > VINE_TCP_BACKLOG) {
+		reason = VINE_DROP_TCP_FULL;
+	} else {
+		__skb_queue_tail(&c->txq, skb);
+		c->txq_bytes += skb->len;
+	}
+	up = c->state == VINE_CONN_UP;
+	spin_unlock(&c->txq.lock);
+	if (reason) {
+		vine_drop(c->vn, NULL, p, reason);
+		kfree_skb(skb);
+	} else if (up) {
+		vine_conn_kick(c);
+	}
+}
+
+/*
+ * Send a ViNe packet (@skb->data at its header, consumed) to peer @p at
+ * @daddr:@dport over TCP, opening the connection if there is none and we
+ * may: never to a limited VR, which only calls us. Under RCU, BH off.
+ */
+void vine_tcp_send(struct vine_net *vn, struct vine_peer *p, __be32 daddr,
+		   __be16 dport, struct sk_buff *skb)
+{
+	struct vine_conn *c = rcu_dereference(p->conn), *old;
+
+	if (!c) {
+		if (READ_ONCE(p->role) == VINE_ROLE_LIMITED ||
+		    time_before(jiffies, READ_ONCE(p->tcp_retry)))
+			goto down;
+		c = vine_conn_alloc(vn, GFP_ATOMIC);
+		if (!c)
+			goto down;
+		c->peer_id = p->id;
+		c->daddr = daddr;
+		c->dport = dport;
+		if (!vine_conn_list(c)) {
+			kfree(c);
+			goto down;
+		}
+		old = unrcu_pointer(cmpxchg(&p->conn, NULL, RCU_INITIALIZER(c)));
+		if (old) {
+			vine_conn_unlist(c);
+			kfree(c);
+			c = old;
+		} else {
+			vine_conn_kick(c);
+		}
+	}
+	vine_conn_queue(c, p, skb);
+	return;
+down:
+	vine_drop(vn, NULL, p, VINE_DROP_TCP_DOWN);
+	kfree_skb(skb);
+}
+
+/*
+ * An authenticated packet from peer @p came over @c. An incoming
+ * connection becomes @p's; @take (a GET: a limited VR calls from behind
+ * its NAT) makes it the one we send on, replacing any other.
+ */
+void vine_tcp_seen(struct vine_conn *c, struct vine_peer *p, bool take)
+{
+	struct vine_conn *old;
+
+	if (!c->peer_id)
+		WRITE_ONCE(c->peer_id, p->id);
+	if (c->peer_id != p->id || READ_ONCE(c->state) == VINE_CONN_DEAD)
+		return;
+	if (!take) {
+		cmpxchg(&p->conn, NULL, RCU_INITIALIZER(c));
+		return;
+	}
+	old = unrcu_pointer(xchg(&p->conn, RCU_INITIALIZER(c)));
+	if (old && old != c)
+		vine_conn_close(old);
+}
+
+/* Close the connection @p sends on, if any (a channel found dead). */
+void vine_tcp_reset(struct vine_peer *p)
+{
+	struct vine_conn *c;
+
+	rcu_read_lock();
+	c = rcu_dereference(p->conn);
+	if (c)
+		vine_conn_close(c);
+	rcu_read_unlock();
+}
+
+/* ---- accepting ------------------------------------------------------ */
+
+static void vine_tcp_listen_ready(struct sock *sk)
+{
+	struct vine_net *vn;
+
+	rcu_read_lock();
+	vn = rcu_dereference_sk_user_data(sk);
+	if (vn)
+		queue_work(vine_wq, &vn->accept_work);
+	rcu_read_unlock();
+}
+
+static void vine_tcp_accept(struct vine_net *vn, struct socket *sock)
+{
+	struct vine_conn *c = vine_conn_alloc(vn, GFP_KERNEL);
+	struct sockaddr_in sin;
+
+	if (!c || kernel_getpeername(sock, (struct sockaddr *)&sin) < 0)
+		goto out;
+	c->daddr = sin.sin_addr.s_addr;
+	c->dport = sin.sin_port;
+	c->state = VINE_CONN_UP;
+	c->was_up = true;
+	if (!vine_conn_list(c))
+		goto out;
+	if (vine_conn_attach(c, sock)) {
+		vine_conn_unlist(c);
+		goto out;
+	}
+	strp_check_rcv(&c->strp);
+	vine_conn_kick(c);	/* in case it closed already */
+	return;
+out:
+	sock_no_linger(sock->sk);
+	sock_release(sock);
+	kfree(c);
+}
+
+static void vine_accept_work(struct work_struct *work)
+{
+	struct vine_net *vn = container_of(work, struct vine_net, accept_work);
+	struct socket *sock;
+
+	mutex_lock(&vn->tcp_lock);
+	while (vn->listener &&
+	       !kernel_accept(vn->listener, &sock, O_NONBLOCK))
+		vine_tcp_accept(vn, sock);
+	mutex_unlock(&vn->tcp_lock);
+}
+
+static void vine_listener_close(struct vine_net *vn, struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_data_ready = vn->listen_data_ready;
+	rcu_assign_sk_user_data(sk, NULL);
+	write_unlock_bh(&sk->sk_callback_lock);
+	sock_release(sock);
+}
+
+/* Listen on TCP @port, replacing the current listener. Under vn->lock. */
+int vine_tcp_listen(struct vine_net *vn, u16 port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+		.sin_port = htons(port),
+	};
+	struct socket *sock, *old;
+	struct sock *sk;
+	int err;
+
+	err = sock_create_kern(vn->net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
+			       &sock);
+	if (err)
+		return err;
+	sk = sock->sk;
+	sock_set_reuseaddr(sk);
+	err = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
+	if (!err)
+		err = kernel_listen(sock, 64);
+	if (err) {
+		sock_release(sock);
+		return err;
+	}
+	write_lock_bh(&sk->sk_callback_lock);
+	vn->listen_data_ready = sk->sk_data_ready;
+	sk->sk_data_ready = vine_tcp_listen_ready;
+	rcu_assign_sk_user_data(sk, vn);
+	write_unlock_bh(&sk->sk_callback_lock);
+
+	mutex_lock(&vn->tcp_lock);
+	old = vn->listener;
+	vn->listener = sock;
+	mutex_unlock(&vn->tcp_lock);
+	if (old)
+		vine_listener_close(vn, old);
+	queue_work(vine_wq, &vn->accept_work);
+	return 0;
+}
+
+void vine_tcp_init(struct vine_net *vn)
+{
+	mutex_init(&vn->tcp_lock);
+	spin_lock_init(&vn->conns_lock);
+	INIT_LIST_HEAD(&vn->conns);
+	INIT_WORK(&vn->accept_work, vine_accept_work);
+}
+
+/* Namespace exit: stop listening, end every connection. */
+void vine_tcp_stop(struct vine_net *vn)
+{
+	struct vine_conn *c;
+
+	mutex_lock(&vn->tcp_lock);
+	if (vn->listener)
+		vine_listener_close(vn, vn->listener);
+	vn->listener = NULL;
+	mutex_unlock(&vn->tcp_lock);
+	cancel_work_sync(&vn->accept_work);
+
+	spin_lock_bh(&vn->conns_lock);
+	while ((c = list_first_entry_or_null(&vn->conns, struct vine_conn,
+					     node))) {
+		list_del_init(&c->node);
+		vn->nconns--;
+		spin_unlock_bh(&vn->conns_lock);
+		WRITE_ONCE(c->closing, true);
+		cancel_work_sync(&c->work);
+		vine_conn_end(c);
+		queue_rcu_work(vine_wq, &c->free);
+		spin_lock_bh(&vn->conns_lock);
+	}
+	spin_unlock_bh(&vn->conns_lock);
+}
+
+/* Peer @p is freed: close its connection. */
+void vine_peer_tcp_free(struct vine_peer *p)
+{
+	struct vine_conn *c = rcu_dereference_protected(p->conn, true);
+
+	if (c)
+		vine_conn_close(c);
+}

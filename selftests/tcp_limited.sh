@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A limited VR behind a firewall that drops all UDP (issue 4): its channel
+# to the queue VR is TCP (poll tcp) and carries everything. Topology:
+# vine_limited_up in lib.sh (vrL behind natL, vrQ, vrR); natL also drops
+# every UDP packet it would forward, and vrL reaches vrR through vrQ.
+# Checked: with poll udp the channel never comes up; with poll tcp it does
+# on one connection; every pair of hosts talks both ways without a UDP
+# packet through natL; a TCP transfer crosses both hops byte-exact; a cut
+# channel queues at vrQ up to queue-size, and after vrL reconnects the
+# queue flushes exactly once and in order, the rest counted queue_full.
+
+source "$(dirname "$0")/lib.sh"
+
+ktap_plan 15
+
+check "insmod vine.ko" vine_load
+check_sh "topology: vrL behind natL, vrQ, vrR" vine_limited_up
+
+noudp() {
+	ip netns exec natL nft -f - <<-'NFT' &&
+	table ip noudp {
+		counter dropped { }
+		chain fw1 {
+			type filter hook forward priority -10; policy accept;
+			meta l4proto udp counter name dropped drop
+		}
+	}
+	NFT
+	ip netns exec vrL vinectl route replace 1 172.16.2.0/24 via 10.0.0.1 \
+		type queue
+}
+check_sh "natL drops all UDP; vrL reaches vrR through vrQ" noudp
+udpdropped() {
+	ip netns exec natL nft list counter ip noudp dropped |
+		sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+
+ip netns exec vrL vinectl vr set limited yes queue-vr 10.0.0.1 poll udp \
+	poll-interval 500
+sleep 3
+check_eq "poll udp: vrQ never hears vrL, natL drops its GETs" \
+	"$(vpeer vrQ $L role) $(vpeer vrQ $L channel) $([ "$(udpdropped)" -ge 3 ] && echo dropped)" \
+	"none none dropped"
+
+ip netns exec vrL vinectl vr set poll tcp
+check "poll tcp: vrQ sees vrL's channel up" wait_chan vrQ $L up
+check "poll tcp: vrL sees its queue VR's channel up" wait_chan vrL 10.0.0.1 up
+check_eq "both sides: mode tcp, connection up; vrQ saw vrL at natL" \
+	"$(vpeer vrQ $L mode) $(vpeer vrQ $L tcp) $(vpeer vrL 10.0.0.1 mode) $(vpeer vrL 10.0.0.1 tcp) $(vpeer vrQ $L seen_at | cut -d: -f1)" \
+	"tcp up tcp up 10.0.0.3"
+
+# ---- every pair, both ways, and no UDP through natL -------------------------
+u0=$(udpdropped)
+vsnap s0 vrQ vrR vrL
+check_eq "l1 -> q1, q1 -> l1: 5 and 5 replies" \
+	"$(vping l1 172.16.1.10 5) $(vping q1 172.16.3.10 5)" "5 5"
+check_eq "l1 -> r1, r1 -> l1 (through vrQ): 5 and 5 replies" \
+	"$(vping l1 172.16.2.10 5) $(vping r1 172.16.3.10 5)" "5 5"
+vsnap s1 vrQ vrR vrL
+check_eq "vrQ relayed 10 to vrR and 10 to vrL; natL dropped no UDP" \
+	"$(vsnap_delta s0 s1 vrQ 'peers[10.0.0.2].tx_packets') $(vsnap_delta s0 s1 vrQ "peers[$L].tx_packets") $(($(udpdropped) - u0))" \
+	"10 20 0"
+check_eq "TCP l1 -> r1, 1 MiB over both hops, same SHA-256" \
+	"$(vine_tcp_xfer l1 r1 172.16.2.10 1048576)" ok
+vsnap s2 vrQ vrR vrL
+# too_big left out: how l1 learns the ViNe MTU, the same over TCP (mtu.sh).
+check_eq "no other drop anywhere" \
+	"$(vdiffs s0 s2 drops too_big vrQ vrR vrL)" "vrQ:  | vrR:  | vrL: "
+
+# ---- channel cut: queue at vrQ, reconnect, flush in order -------------------
+ip netns exec vrQ vinectl vr set queue-size 20
+ip netns exec l1 $VINE_PY "$VINE_PKT" seqrecv --bind 172.16.3.10 \
+	--port 9000 --out "$VINE_TMP/seq" &
+sleep 0.5
+vsnap f0 vrQ
+ip netns exec natL nft insert rule ip fw filt meta l4proto tcp drop
+check "cut: vrQ sees vrL's channel down" wait_chan vrQ $L down 5
+ip netns exec r1 $VINE_PY "$VINE_PKT" seqsend --to 172.16.3.10 --port 9000 \
+	--count 30 >/dev/null
+ip netns exec natL nft delete rule ip fw filt handle \
+	"$(ip netns exec natL nft -a list chain ip fw filt | sed -n 's/.*l4proto tcp drop # handle \([0-9]*\)/\1/p')"
+check "restored: vrL reconnects, vrQ sees its channel up" \
+	wait_chan vrQ $L up 30
+sleep 1
+vsnap f1 vrQ
+check_eq "l1 got datagrams 1 to 20 once each, in order; vrQ: queue_full +10" \
+	"$(tr '\n' ' ' <"$VINE_TMP/seq")/ $(vdiff f0 f1 vrQ drops)" \
+	"$(seq -s ' ' 1 20) / drops.queue_full +10"
+
+ktap_finished
