@@ -24,13 +24,14 @@
  * RCU. Sockets close with an abort (no linger): nothing outlives the
  * namespace.
  */
+#include <linux/sizes.h>
 #include <linux/tcp.h>
 #include <net/strparser.h>
 #include <net/tcp.h>
 
 #include "vine.h"
 
-#define VINE_TCP_BACKLOG	(1U << 20)
+#define VINE_TCP_BACKLOG	SZ_1M
 #define VINE_TCP_MAX_CONNS	256
 #define VINE_TCP_RETRY_MIN	250	/* ms */
 #define VINE_TCP_RETRY_MAX	10000	/* ms */
