@@ -17,7 +17,8 @@
  * failed connection is retried on the next packet after a backoff that
  * doubles from VINE_TCP_RETRY_MIN to VINE_TCP_RETRY_MAX; packets in
  * between are dropped as tcp_down. A VR accepts VINE_TCP_MAX_CONNS
- * connections at most.
+ * connections at most, and closes one opened to it that has not proved
+ * its peer within VINE_TCP_PROVE.
  *
  * Every change of a connection's state, and its end, happens in its work;
  * it is freed after an RCU grace period, as the data path finds it under
@@ -36,6 +37,7 @@
 #define VINE_TCP_RETRY_MIN	250	/* ms */
 #define VINE_TCP_RETRY_MAX	10000	/* ms */
 #define VINE_TCP_TIMEOUT	10000	/* ms of unacknowledged data: dead */
+#define VINE_TCP_PROVE		5000	/* ms for an accepted one to prove */
 
 enum vine_conn_state {
 	VINE_CONN_NEW,		/* outgoing, no socket yet */
@@ -54,6 +56,7 @@ enum vine_conn_state {
  * @txq_bytes: bytes in @txq
  * @tx_off: bytes of the head of @txq already sent
  * @work: connects, sends, notices the end, tears down
+ * @accepted: jiffies when we accepted it (0: we opened it)
  * @free: frees it after a grace period
  * @node: in vn->conns (under vn->conns_lock); empty once it is dying
  * @peer_id: the peer it serves: set when we open it, or at the first
@@ -74,7 +77,8 @@ struct vine_conn {
 	struct sk_buff_head txq;
 	unsigned int txq_bytes;
 	unsigned int tx_off;
-	struct work_struct work;
+	struct delayed_work work;
+	unsigned long accepted;
 	struct rcu_work free;
 	struct list_head node;
 	u32 peer_id;
@@ -100,7 +104,7 @@ u8 vine_tcp_state(struct vine_peer *p)
 
 static void vine_conn_kick(struct vine_conn *c)
 {
-	queue_work(vine_wq, &c->work);
+	mod_delayed_work(vine_wq, &c->work, 0);
 }
 
 /* Ask @c to close; from any context. */
@@ -123,30 +127,31 @@ static void vine_tcp_data_ready(struct sock *sk)
 	rcu_read_unlock();
 }
 
-static void vine_tcp_write_space(struct sock *sk)
+/* Room to send, or a new state: the socket's own callback, then our work. */
+static void vine_tcp_wake(struct sock *sk, bool space)
 {
 	struct vine_conn *c;
 
 	rcu_read_lock();
 	c = rcu_dereference_sk_user_data(sk);
 	if (c) {
-		c->write_space(sk);
+		if (space)
+			c->write_space(sk);
+		else
+			c->state_change(sk);
 		vine_conn_kick(c);
 	}
 	rcu_read_unlock();
 }
 
+static void vine_tcp_write_space(struct sock *sk)
+{
+	vine_tcp_wake(sk, true);
+}
+
 static void vine_tcp_state_change(struct sock *sk)
 {
-	struct vine_conn *c;
-
-	rcu_read_lock();
-	c = rcu_dereference_sk_user_data(sk);
-	if (c) {
-		c->state_change(sk);
-		vine_conn_kick(c);
-	}
-	rcu_read_unlock();
+	vine_tcp_wake(sk, false);
 }
 
 /* ---- receive: the stream parser ------------------------------------- */
@@ -372,7 +377,7 @@ static void vine_conn_free(struct work_struct *work)
 	struct vine_conn *c = container_of(to_rcu_work(work),
 					   struct vine_conn, free);
 
-	cancel_work_sync(&c->work);
+	cancel_delayed_work_sync(&c->work);
 	kfree(c);
 }
 
@@ -394,7 +399,9 @@ static bool vine_conn_unlist(struct vine_conn *c)
 
 static void vine_conn_work(struct work_struct *work)
 {
-	struct vine_conn *c = container_of(work, struct vine_conn, work);
+	struct vine_conn *c = container_of(to_delayed_work(work),
+					   struct vine_conn, work);
+	unsigned long deadline;
 	int err = 0;
 
 	if (READ_ONCE(c->state) == VINE_CONN_DEAD)
@@ -416,8 +423,16 @@ static void vine_conn_work(struct work_struct *work)
 			strp_check_rcv(&c->strp);
 		}
 		err = vine_conn_drain(c);
-		if (!err)
+		if (err)
+			break;
+		if (!c->accepted || READ_ONCE(c->peer_id))
 			return;
+		/* Opened to us by someone who has not proved who it is. */
+		deadline = c->accepted + msecs_to_jiffies(VINE_TCP_PROVE);
+		if (time_before(jiffies, deadline)) {
+			queue_delayed_work(vine_wq, &c->work, deadline - jiffies);
+			return;
+		}
 		break;
 	default:
 		break;		/* closed, by the other side or by an error */
@@ -437,7 +452,7 @@ static struct vine_conn *vine_conn_alloc(struct vine_net *vn, gfp_t gfp)
 		return NULL;
 	c->vn = vn;
 	skb_queue_head_init(&c->txq);
-	INIT_WORK(&c->work, vine_conn_work);
+	INIT_DELAYED_WORK(&c->work, vine_conn_work);
 	INIT_RCU_WORK(&c->free, vine_conn_free);
 	INIT_LIST_HEAD(&c->node);
 	return c;
@@ -528,24 +543,27 @@ down:
 }
 
 /*
- * An authenticated packet from peer @p came over @c. An incoming
- * connection becomes @p's; @take (a GET: a limited VR calls from behind
- * its NAT) makes it the one we send on, replacing any other.
+ * An authenticated packet from peer @p came over @c: a connection opened
+ * to us becomes @p's, and the one we send on if we have none. A peer opens
+ * a new connection when its old one died on its side: one it opened
+ * before gives way (closed). So does any other when @take (a GET: a
+ * limited VR calls from behind its NAT). Under RCU.
  */
 void vine_tcp_seen(struct vine_conn *c, struct vine_peer *p, bool take)
 {
-	struct vine_conn *old;
+	struct vine_conn *old = rcu_dereference(p->conn);
 
 	if (!c->peer_id)
 		WRITE_ONCE(c->peer_id, p->id);
-	if (c->peer_id != p->id || READ_ONCE(c->state) == VINE_CONN_DEAD)
+	if (old == c || c->peer_id != p->id ||
+	    READ_ONCE(c->state) == VINE_CONN_DEAD)
 		return;
-	if (!take) {
-		cmpxchg(&p->conn, NULL, RCU_INITIALIZER(c));
+	if (!take && old &&
+	    !(c->accepted && old->accepted &&
+	      time_before(old->accepted, c->accepted)))
 		return;
-	}
-	old = unrcu_pointer(xchg(&p->conn, RCU_INITIALIZER(c)));
-	if (old && old != c)
+	if (unrcu_pointer(cmpxchg(&p->conn, RCU_INITIALIZER(old),
+				  RCU_INITIALIZER(c))) == old && old)
 		vine_conn_close(old);
 }
 
@@ -585,6 +603,7 @@ static void vine_tcp_accept(struct vine_net *vn, struct socket *sock)
 	c->dport = sin.sin_port;
 	c->state = VINE_CONN_UP;
 	c->was_up = true;
+	c->accepted = jiffies ?: 1;
 	if (!vine_conn_list(c))
 		goto out;
 	if (vine_conn_attach(c, sock)) {
@@ -691,7 +710,7 @@ void vine_tcp_stop(struct vine_net *vn)
 		vn->nconns--;
 		spin_unlock_bh(&vn->conns_lock);
 		WRITE_ONCE(c->closing, true);
-		cancel_work_sync(&c->work);
+		cancel_delayed_work_sync(&c->work);
 		vine_conn_end(c);
 		queue_rcu_work(vine_wq, &c->free);
 		spin_lock_bh(&vn->conns_lock);

@@ -12,32 +12,28 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 16
+ktap_plan 17
 
 check "insmod vine.ko" vine_load
 check_sh "Figure 3-10 topology, MAC hmac-sha256" vine_topology_up hmac-sha256
 
 tcp_up() {
-	ip netns exec vrA vinectl route replace 1 172.16.2.0/24 via 10.0.0.2 proto tcp &&
-	ip netns exec vrB vinectl route replace 1 172.16.1.0/24 via 10.0.0.1 proto tcp &&
-	ip netns exec vrA nft -f - <<-'NFT' &&
-	table ip t {
-		counter vineudp { }
-		chain out {
-			type filter hook output priority filter; policy accept;
-			ip daddr 10.0.0.2 udp dport 2247 counter name vineudp drop
+	local x m
+	for x in A:2 B:1; do		# VR : the other VR's site and address
+		m=${x#*:}
+		x=${x%:*}
+		ip netns exec "vr$x" vinectl route replace 1 "172.16.$m.0/24" \
+			via "10.0.0.$m" proto tcp || return 1
+		ip netns exec "vr$x" nft -f - <<-NFT || return 1
+		table ip t {
+			counter vineudp { }
+			chain out {
+				type filter hook output priority filter; policy accept;
+				ip daddr 10.0.0.$m udp dport 2247 counter name vineudp drop
+			}
 		}
-	}
-	NFT
-	ip netns exec vrB nft -f - <<-'NFT'
-	table ip t {
-		counter vineudp { }
-		chain out {
-			type filter hook output priority filter; policy accept;
-			ip daddr 10.0.0.1 udp dport 2247 counter name vineudp drop
-		}
-	}
-	NFT
+		NFT
+	done
 }
 check_sh "vrA <-> vrB: routes of proto tcp, their ViNe UDP dropped" tcp_up
 
@@ -83,6 +79,10 @@ check_eq "two packets with a bad MAC: dropped, the connection kept" \
 vsnap g1 vrB
 check_eq "vrB counted bad_version +1, bad_mac +2" "$(vdiff g0 g1 vrB drops)" \
 	"drops.bad_mac +2, drops.bad_version +1"
+check_eq "a connection that proves nothing: vrB closes it within 5 s" \
+	"$(ip netns exec wan $VINE_PY "$VINE_PKT" send --tcp --wait 8 \
+		--from 10.0.0.254 --to 10.0.0.2 --counter 1 --count 0 --vnid 1 \
+		--src-vr 10.0.0.1 --dst-vr 10.0.0.2)" "sent 0 closed"
 
 # ---- reset by the other side: tcp_down, backoff, back ----------------------
 ip netns exec vrB nft add chain ip t inp '{ type filter hook input priority filter; }'
@@ -98,8 +98,8 @@ check_eq "vrA: the other 4 dropped as tcp_down, no connection" \
 	"drops.tcp_down +4 / none"
 ip netns exec vrB nft flush chain ip t inp
 back() {
-	local i
-	for i in $(seq 30); do
+	local _
+	for _ in $(seq 30); do
 		[ "$(vping a1 172.16.2.10 1)" = 1 ] && return 0
 	done
 	return 1

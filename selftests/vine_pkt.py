@@ -272,12 +272,12 @@ def cmd_send(a):
 
 def tcp_send(a, data):
     """Send @data over one TCP connection; did the VR close it ("closed")
-    or keep it ("open") within 2 s?"""
+    or keep it ("open") within --wait seconds?"""
     import socket
     s = socket.create_connection((a.to, a.port), timeout=5,
                                  source_address=(getattr(a, "from"), a.sport))
     s.sendall(data)
-    s.settimeout(2)
+    s.settimeout(a.wait)
     try:
         return "closed" if s.recv(1) == b"" else "data"
     except socket.timeout:
@@ -731,6 +731,8 @@ def main():
     s.add_argument("--print", action="store_true")
     s.add_argument("--tcp", action="store_true",
                    help="send over one TCP connection to the VR")
+    s.add_argument("--wait", type=float, default=2,
+                   help="with --tcp: seconds to wait for the VR to close")
 
     s = sub.add_parser("seqsend", help="send numbered UDP datagrams")
     s.set_defaults(fn=cmd_seqsend)
