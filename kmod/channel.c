@@ -19,13 +19,15 @@
  * authenticated packets last came from: its NAT mapping, which a forged
  * packet cannot move. While the channel is down they wait in the peer's
  * queue, up to the VR's queue-size packets and queue-bytes bytes, and go
- * out in order when it returns.
+ * out in order when it returns. A limited VR silent for VINE_CHAN_FORGET
+ * more of its poll intervals is forgotten, as if it had said goodbye.
  */
 #include <net/route.h>
 
 #include "vine.h"
 
 #define VINE_CHAN_MISSES	3	/* poll intervals of silence: down */
+#define VINE_CHAN_FORGET	30	/* poll intervals more: forgotten */
 
 /* Set @p's channel state; true when it changed. Under @p->queue.lock. */
 static bool vine_chan_set(struct vine_peer *p, u8 state)
@@ -153,7 +155,23 @@ bool vine_chan_hold(struct vine_net *vn, const struct vine_cfg *cfg,
 	return held;
 }
 
-/* Mark silent channels down, while there are limited peers at all. */
+static void vine_chan_bye(struct vine_net *vn, const struct vine_cfg *cfg,
+			  struct vine_peer *p);
+
+/* Has limited peer @p been down so long that we forget it? */
+static bool vine_chan_forgotten(const struct vine_peer *p)
+{
+	unsigned long ms = READ_ONCE(p->chan_ms);
+
+	return READ_ONCE(p->chan) == VINE_CHAN_DOWN &&
+	       !time_before(jiffies, READ_ONCE(p->chan_expires) +
+			    VINE_CHAN_FORGET * msecs_to_jiffies(ms));
+}
+
+/*
+ * Mark silent channels down and forget long silent ones, while there are
+ * limited peers at all.
+ */
 static void vine_expiry_work(struct work_struct *work)
 {
 	struct vine_net *vn = container_of(to_delayed_work(work),
@@ -167,6 +185,13 @@ static void vine_expiry_work(struct work_struct *work)
 		if (READ_ONCE(p->role) != VINE_ROLE_LIMITED)
 			continue;
 		any = true;
+		if (vine_chan_forgotten(p)) {
+			vine_nl_channel(vn, p, VINE_CHAN_NONE, GFP_ATOMIC);
+			local_bh_disable();
+			vine_chan_bye(vn, rcu_dereference(vn->cfg), p);
+			local_bh_enable();
+			continue;
+		}
 		if (READ_ONCE(p->chan) != VINE_CHAN_UP || vine_chan_live(p))
 			continue;
 		spin_lock_bh(&p->queue.lock);
@@ -195,6 +220,7 @@ static void vine_chan_client(struct vine_net *vn, const struct vine_cfg *cfg,
 		WRITE_ONCE(p->role, VINE_ROLE_LIMITED);
 		queue_delayed_work(vine_wq, &vn->expiry, HZ / 10);
 	}
+	WRITE_ONCE(p->chan_ms, ms);
 	WRITE_ONCE(p->chan_expires,
 		   jiffies + VINE_CHAN_MISSES * msecs_to_jiffies(ms));
 	if (type == VINE_PKT_GET) {

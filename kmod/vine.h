@@ -108,6 +108,7 @@ struct vine_key {
  * @chan: enum vine_chan_state, as this VR sees the channel
  * @chan_since: jiffies at the last change of @chan
  * @chan_expires: jiffies after which a limited peer's channel is down
+ * @chan_ms: a limited peer's poll interval
  * @queue: its packets waiting for the channel (VINE_ROLE_LIMITED), in
  *	order; @queue.lock also orders flushing against sending
  * @queue_bytes: bytes in @queue (under @queue.lock)
@@ -132,6 +133,7 @@ struct vine_peer {
 	u8 chan;
 	unsigned long chan_since;
 	unsigned long chan_expires;
+	u32 chan_ms;
 	struct sk_buff_head queue;
 	unsigned int queue_bytes;
 	struct vine_conn __rcu *conn;

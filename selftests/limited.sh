@@ -26,7 +26,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 33
+ktap_plan 37
 
 check "insmod vine.ko" vine_load
 
@@ -115,9 +115,13 @@ ip netns exec r1 $VINE_PY "$VINE_PKT" seqsend --to 172.16.3.10 --port 9000 \
 sleep 0.5
 check_eq "80 datagrams while down: 50 wait at vrQ" \
 	"$(vpeer vrQ $L queue_len)" 50
-ip netns exec natL nft flush chain ip fw filt
-ip netns exec natL nft add rule ip fw filt ct state established,related accept
-ip netns exec natL nft add rule ip fw filt iifname wan0 counter name blocked drop
+# natL's forward chain as vine_limited_up made it.
+fw_restore() {
+	ip netns exec natL nft flush chain ip fw filt
+	ip netns exec natL nft add rule ip fw filt ct state established,related accept
+	ip netns exec natL nft add rule ip fw filt iifname wan0 counter name blocked drop
+}
+fw_restore
 check "restored: vrQ sees vrL's channel up" wait_chan vrQ $L up 5
 sleep 1
 vsnap f1 vrQ
@@ -161,6 +165,28 @@ check_eq "vrQ announced the channel up, down, up" \
 	"$(printf 'channel peer %s role limited state %s;' $L up $L down $L up)"
 check_sh "vrL announced its queue VR's channel up" \
 	grep -q "^channel peer 10.0.0.1 role queue-vr state up" "$VINE_TMP/mon.L"
+
+# ---- vanished: forgotten after 30 more poll intervals ---------------------
+ip netns exec natL nft insert rule ip fw filt drop
+check "vrL cut off: vrQ sees its channel down" wait_chan vrQ $L down 5
+forgotten() {
+	local _
+	for _ in $(seq 100); do
+		[ "$(vpeer vrQ $L role)" = none ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+# 30 x 500 ms after down: within 20 s, and not before 14 s.
+t0=$(date +%s)
+check "after 30 of its poll intervals down, vrQ forgets vrL (role none) within 20 s" \
+	forgotten
+check_eq "not before 14 s; its channel none; an event said so" \
+	"$(($(date +%s) - t0 >= 14)) $(vpeer vrQ $L channel) $(grep -c "^channel peer $L role limited state none" "$VINE_TMP/mon.Q")" \
+	"1 none 1"
+fw_restore
+check "back: its next GET makes it limited again, channel up" \
+	wait_chan vrQ $L up 5
 
 # ---- leaving: limited no stops the channel ------------------------------
 ip netns exec vrL vinectl vr set limited no
