@@ -18,6 +18,8 @@
 #   vineq   ViNe (HMAC-SHA-256) with r2 limited: h1 -> h2 goes r1, queue
 #           VR q, r2 (3 VR hops; q on a second WAN, 10.0.3.0/24); h2 ->
 #           h1 goes straight to r1, as a limited VR's replies do
+#   vinet   ViNe (HMAC-SHA-256) with routes of proto tcp: one TCP
+#           connection between r1 and r2
 #
 # Prints one line per sample: "BENCH CANDIDATE METRIC VALUE", then the
 # scale figures as "BENCH vine METRIC VALUE" (see Documentation/bench.rst).
@@ -33,7 +35,7 @@ REPS=${3:-3}
 SCALE=${4:-1}
 source selftests/lib.sh
 
-CANDS=${BENCH_CANDIDATES:-plain vxlan wg vine0 vine vinep vineb vineq}
+CANDS=${BENCH_CANDIDATES:-plain vxlan wg vine0 vine vinep vineb vineq vinet}
 tmp=$VINE_TMP		# removed at exit, with the namespaces and their iperf3
 
 bench() { echo "BENCH $*"; }
@@ -103,8 +105,9 @@ topo_wg() {
 	done
 }
 
+# topo_vine_mac CANDIDATE BATCH-PREFIX MAC [ROUTE-OPTIONS]
 topo_vine_mac() {
-	local c=$1 b=$2 mac=$3 i j
+	local c=$1 b=$2 mac=$3 opts=${4:-} i j
 	vinectl genkey >"$b.key" || return 1
 	for i in 1 2; do
 		j=$((3 - i))
@@ -112,7 +115,7 @@ topo_vine_mac() {
 		vr set id 10.0.0.$i port 2247 space 172.16.0.0/12 mac $mac
 		vn create 1 name bench
 		vn join 1 172.16.$i.10
-		route add 1 172.16.$j.0/24 via 10.0.0.$j
+		route add 1 172.16.$j.0/24 via 10.0.0.$j $opts
 		key set 10.0.0.$j $b.key
 		EOB
 		ip netns exec "${c}r$i" vinectl -b "$b.r$i" || return 1
@@ -174,6 +177,7 @@ topo_vine0() { topo_vine_mac "$1" "$2" none; }
 topo_vine() { topo_vine_mac "$1" "$2" hmac-sha256; }
 topo_vinep() { topo_vine_mac "$1" "$2" poly1305; }
 topo_vineb() { topo_vine_mac "$1" "$2" blake2s; }
+topo_vinet() { topo_vine_mac "$1" "$2" hmac-sha256 "proto tcp"; }
 
 # The metrics. Each prints one number.
 cpu_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
@@ -246,7 +250,8 @@ for r in $(seq "$REPS"); do
 done
 
 # Drops must stay at zero on the ViNe routers, apart from too_big (the
-# PMTU discovery of the TCP runs).
+# PMTU discovery of the TCP runs) and, for vinet, tcp_full (the UDP floods
+# overflow the TCP connection's backlog): the report lists them.
 for c in $CANDS; do
 	case $c in vine*) ;; *) continue ;; esac
 	for i in r1 r2 q; do

@@ -17,7 +17,7 @@ import statistics
 import sys
 
 CANDIDATES = ["plain", "vxlan", "wg", "vine0", "vine", "vinep", "vineb",
-              "vineq"]
+              "vineq", "vinet"]
 LABELS = {
     "plain": "plain routing",
     "vxlan": "VXLAN",
@@ -27,6 +27,7 @@ LABELS = {
     "vinep": "ViNe Poly1305",
     "vineb": "ViNe BLAKE2s",
     "vineq": "ViNe via queue VR",
+    "vinet": "ViNe over TCP",
 }
 # metric: (label, unit, scale, higher is better)
 METRICS = {
@@ -138,7 +139,7 @@ def report(output, outdir):
 
     pairs = [(c, "plain") for c in CANDIDATES if c != "plain"]
     pairs += [("vine0", "vxlan"), ("vine", "wg"), ("vinep", "wg"),
-              ("vineb", "wg"), ("vineq", "vine")]
+              ("vineb", "wg"), ("vineq", "vine"), ("vinet", "vine")]
     for a, b in pairs:
         r = {}
         for m in METRICS:
