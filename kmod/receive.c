@@ -246,11 +246,11 @@ int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
 		.daddr = ip_hdr(skb)->daddr,
 	};
 
-	if (!vn || !pskb_may_pull(skb, sizeof(struct udphdr))) {
+	if (!vn) {
 		kfree_skb(skb);
 		return 0;
 	}
-	skb_pull_rcsum(skb, sizeof(struct udphdr));
+	skb_pull_rcsum(skb, sizeof(struct udphdr));	/* the UDP layer pulled it */
 	vine_rcv(vn, skb, &from);
 	return 0;
 }

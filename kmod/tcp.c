@@ -176,7 +176,7 @@ static int vine_tcp_parse(struct strparser *strp, struct sk_buff *skb)
 static void vine_tcp_rcv(struct strparser *strp, struct sk_buff *skb)
 {
 	struct vine_conn *c = container_of(strp, struct vine_conn, strp);
-	struct strp_msg *msg = strp_msg(skb);
+	unsigned int off = strp_msg(skb)->offset, len = strp_msg(skb)->full_len;
 	struct sk_buff *nskb;
 	struct vine_from from = {
 		.saddr = c->daddr,
@@ -186,23 +186,22 @@ static void vine_tcp_rcv(struct strparser *strp, struct sk_buff *skb)
 	};
 
 	/*
-	 * A clone of what TCP received, its data maybe deep in a big
-	 * buffer (header offsets are 16 bits): copy the packet out, and
-	 * forget the GSO state of a GRO packet, which says nothing of ours.
+	 * @skb is a clone of what TCP received, the packet maybe deep in a
+	 * big buffer (header offsets are 16 bits) and with the GSO state of
+	 * a GRO packet: copy the packet alone into a fresh buffer.
 	 */
-	if (!pskb_pull(skb, msg->offset) || pskb_trim(skb, msg->full_len)) {
-		kfree_skb(skb);
-		return;
+	nskb = alloc_skb(LL_MAX_HEADER + VINE_OVERHEAD + len, GFP_ATOMIC);
+	if (nskb) {
+		skb_reserve(nskb, LL_MAX_HEADER + VINE_OVERHEAD);
+		if (skb_copy_bits(skb, off, skb_put(nskb, len), len)) {
+			kfree_skb(nskb);
+			nskb = NULL;
+		}
 	}
-	nskb = skb_copy_expand(skb, LL_MAX_HEADER + VINE_OVERHEAD, 0,
-			       GFP_ATOMIC);
 	consume_skb(skb);
 	if (!nskb)
 		return;
 	skb = nskb;
-	skb_gso_reset(skb);
-	memset(skb->cb, 0, sizeof(skb->cb));
-	skb->ip_summed = CHECKSUM_NONE;
 	local_bh_disable();
 	rcu_read_lock();
 	vine_rcv(c->vn, skb, &from);
@@ -481,9 +480,15 @@ static void vine_conn_queue(struct vine_conn *c, struct vine_peer *p,
 			    struct sk_buff *skb)
 {
 	enum vine_drop reason = VINE_DROP_UNSPEC;
-	bool up;
+	bool kick;
 
+	/*
+	 * Wake the work only for the first packet of a burst: with more
+	 * waiting, it is sending them (it stops only on an empty backlog)
+	 * or waits for room (write_space wakes it).
+	 */
 	spin_lock(&c->txq.lock);
+	kick = c->state == VINE_CONN_UP && skb_queue_empty(&c->txq);
 	if (c->state == VINE_CONN_DEAD) {
 		reason = VINE_DROP_TCP_DOWN;
 	} else if (c->txq_bytes + skb->len > VINE_TCP_BACKLOG) {
@@ -492,12 +497,11 @@ static void vine_conn_queue(struct vine_conn *c, struct vine_peer *p,
 		__skb_queue_tail(&c->txq, skb);
 		c->txq_bytes += skb->len;
 	}
-	up = c->state == VINE_CONN_UP;
 	spin_unlock(&c->txq.lock);
 	if (reason) {
 		vine_drop(c->vn, NULL, p, reason);
 		kfree_skb(skb);
-	} else if (up) {
+	} else if (kick) {
 		vine_conn_kick(c);
 	}
 }
