@@ -92,6 +92,8 @@ struct vine_conn {
 	void (*state_change)(struct sock *sk);
 };
 
+static struct kmem_cache *vine_conn_cache __read_mostly;
+
 u8 vine_tcp_state(struct vine_peer *p)
 {
 	struct vine_conn *c = rcu_dereference(p->conn);
@@ -377,7 +379,7 @@ static void vine_conn_free(struct work_struct *work)
 					   struct vine_conn, free);
 
 	cancel_delayed_work_sync(&c->work);
-	kfree(c);
+	kmem_cache_free(vine_conn_cache, c);
 }
 
 /* Take @c out of the VR's list; false if someone else did. */
@@ -445,7 +447,7 @@ end:
 
 static struct vine_conn *vine_conn_alloc(struct vine_net *vn, gfp_t gfp)
 {
-	struct vine_conn *c = kzalloc(sizeof(*c), gfp);
+	struct vine_conn *c = kmem_cache_zalloc(vine_conn_cache, gfp);
 
 	if (!c)
 		return NULL;
@@ -527,13 +529,13 @@ void vine_tcp_send(struct vine_net *vn, struct vine_peer *p, __be32 daddr,
 		c->daddr = daddr;
 		c->dport = dport;
 		if (!vine_conn_list(c)) {
-			kfree(c);
+			kmem_cache_free(vine_conn_cache, c);
 			goto down;
 		}
 		old = unrcu_pointer(cmpxchg(&p->conn, NULL, RCU_INITIALIZER(c)));
 		if (old) {
 			vine_conn_unlist(c);
-			kfree(c);
+			kmem_cache_free(vine_conn_cache, c);
 			c = old;
 		} else {
 			vine_conn_kick(c);
@@ -620,7 +622,8 @@ static void vine_tcp_accept(struct vine_net *vn, struct socket *sock)
 out:
 	sock_no_linger(sock->sk);
 	sock_release(sock);
-	kfree(c);
+	if (c)
+		kmem_cache_free(vine_conn_cache, c);
 }
 
 static void vine_accept_work(struct work_struct *work)
@@ -720,6 +723,18 @@ void vine_tcp_stop(struct vine_net *vn)
 		spin_lock_bh(&vn->conns_lock);
 	}
 	spin_unlock_bh(&vn->conns_lock);
+}
+
+int __init vine_tcp_module_init(void)
+{
+	vine_conn_cache = KMEM_CACHE(vine_conn, 0);
+	return vine_conn_cache ? 0 : -ENOMEM;
+}
+
+/* Module exit, after the last connection was freed. */
+void vine_tcp_module_exit(void)
+{
+	kmem_cache_destroy(vine_conn_cache);
 }
 
 /* Peer @p is freed: close its connection. */

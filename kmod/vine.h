@@ -315,6 +315,8 @@ int vine_key_set(struct vine_net *vn, u32 id, const u8 *key,
 int vine_key_del(struct vine_net *vn, u32 id, struct netlink_ext_ack *extack);
 struct vine_peer *vine_peer_get(struct vine_net *vn, u32 id);
 void vine_peer_put(struct vine_net *vn, struct vine_peer *p);
+int vine_tables_module_init(void);
+void vine_tables_module_exit(void);
 void vine_tables_init(struct vine_net *vn);
 void vine_tables_flush(struct vine_net *vn);
 
@@ -382,6 +384,8 @@ void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
 
 /* tcp.c */
 struct vine_conn;
+int vine_tcp_module_init(void);
+void vine_tcp_module_exit(void);
 void vine_tcp_init(struct vine_net *vn);
 int vine_tcp_listen(struct vine_net *vn, u16 port);
 void vine_tcp_stop(struct vine_net *vn);

@@ -115,6 +115,31 @@ vine_unload() {
 	rmmod vine
 }
 
+# vine_slab_live CACHE: how many objects of the module's cache CACHE
+# (vine_peer, vine_conn) are allocated now, from the allocations the
+# guest's slub_debug records (tools/vm/run).
+vine_slab_live() {
+	local f=/sys/kernel/debug/slab/$1/alloc_traces
+	[ -e "$f" ] || mountpoint -q /sys/kernel/debug ||
+		mount -t debugfs none /sys/kernel/debug
+	[ -r "$f" ] || { echo "no $f (slub_debug=U,$1?)" >&2; return 1; }
+	awk '$1 ~ /^[0-9]+$/ && $2 ~ /\+0x/ { n += $1 } END { print n + 0 }' "$f"
+}
+
+# vine_slab_settles CACHE N: within 5 s, exactly N objects of CACHE
+# are allocated (objects are freed after an RCU grace period).
+vine_slab_settles() {
+	local i n
+	for i in $(seq 50); do
+		n=$(vine_slab_live "$1") || return 1
+		[ "$n" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "# $1: $n objects allocated, want $2" >&2
+	cat "/sys/kernel/debug/slab/$1/alloc_traces" >&2
+	return 1
+}
+
 # ns_add NAME...: namespaces removed by the exit trap.
 ns_add() {
 	local ns
@@ -160,6 +185,13 @@ vine_cleanup() {
 }
 
 trap vine_cleanup EXIT
+
+# vine_all_freed: end the test's namespaces now; then every peer and every
+# TCP connection the module had must be freed (counted by slub_debug).
+vine_all_freed() {
+	vine_cleanup
+	vine_slab_settles vine_peer 0 && vine_slab_settles vine_conn 0
+}
 
 # check_sh DESC CMD...: like check, but CMD runs in this shell (not in a
 # subshell), so that it can add namespaces and set variables.

@@ -26,7 +26,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 37
+ktap_plan 38
 
 check "insmod vine.ko" vine_load
 
@@ -195,5 +195,6 @@ check_eq "limited no: 10.0.0.1 is a plain peer again" \
 sleep 0.5
 check_eq "limited no: its goodbye makes vrL a regular peer at vrQ" \
 	"$(vpeer vrQ $L role) $(vpeer vrQ $L channel)" "none none"
+check_sh "namespaces deleted: every peer freed, no leak" vine_all_freed
 
 ktap_finished

@@ -12,7 +12,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 17
+ktap_plan 18
 
 check "insmod vine.ko" vine_load
 check_sh "Figure 3-10 topology, MAC hmac-sha256" vine_topology_up hmac-sha256
@@ -107,5 +107,7 @@ back() {
 check "unblocked: a1 -> b1 answers again within the backoff" back
 check_eq "then a1 -> b1: 5 of 5 replies, vrA's connection up" \
 	"$(vping a1 172.16.2.10 5) $(vpeer vrA 10.0.0.2 tcp)" "5 up"
+check_sh "namespaces deleted: every peer and connection freed, no leak" \
+	vine_all_freed
 
 ktap_finished

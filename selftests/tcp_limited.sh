@@ -9,11 +9,13 @@
 # on one connection; every pair of hosts talks both ways without a UDP
 # packet through natL; a TCP transfer crosses both hops byte-exact; a cut
 # channel queues at vrQ up to queue-size, and after vrL reconnects the
-# queue flushes exactly once and in order, the rest counted queue_full.
+# queue flushes exactly once and in order, the rest counted queue_full;
+# then nothing is left: no packet queued, the cut connections freed, and
+# every peer and connection freed with the namespaces.
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 15
+ktap_plan 18
 
 check "insmod vine.ko" vine_load
 check_sh "topology: vrL behind natL, vrQ, vrR" vine_limited_up
@@ -88,5 +90,13 @@ vsnap f1 vrQ
 check_eq "l1 got datagrams 1 to 20 once each, in order; vrQ: queue_full +10" \
 	"$(tr '\n' ' ' <"$VINE_TMP/seq")/ $(vdiff f0 f1 vrQ drops)" \
 	"$(seq -s ' ' 1 20) / drops.queue_full +10"
+
+# ---- nothing left behind ----------------------------------------------------
+check_eq "vrQ holds nothing more for vrL (queue 0 packets, 0 bytes)" \
+	"$(vpeer vrQ $L queue_len) $(vpeer vrQ $L queue_bytes)" "0 0"
+check "the cut connections freed: one left on each side (2 in vine_conn)" \
+	vine_slab_settles vine_conn 2
+check_sh "namespaces deleted: every peer and connection freed, no leak" \
+	vine_all_freed
 
 ktap_finished
