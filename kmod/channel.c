@@ -9,6 +9,11 @@
  * a GET, and between GETs a NULL every keepalive interval, each with a
  * MAC. The queue VR answers every GET with a NULL.
  *
+ * Over TCP the channel is kept (poll channel: one connection, packets
+ * both ways at once) or polled (poll tcp: a connection per GET; the queue
+ * VR holds the limited VR's packets between GETs and sends them in answer
+ * to each, before its NULL, after which the limited VR closes it).
+ *
  * Limited side (struct vine_chan, a delayed work): the channel is up while
  * the queue VR has answered within three poll intervals. When the queue VR
  * falls silent, the limited VR moves on to its next one, if it has one.
@@ -78,6 +83,8 @@ static void vine_chan_send(struct vine_net *vn, const struct vine_cfg *cfg,
 	vh->version = VINE_WIRE_VERSION;
 	vh->type = type;
 	vh->flags = VINE_F_MAC;
+	if (type == VINE_PKT_GET && cfg->poll == VINE_POLL_TCP)
+		vh->flags |= VINE_F_POLL;
 	vh->size = htons(skb->len);
 	vh->counter = cpu_to_be64(atomic64_inc_return(&p->tx_counter));
 	vh->src_vr = htonl(cfg->id ?: ntohl(saddr));
@@ -118,7 +125,7 @@ static void vine_chan_flush(struct vine_net *vn, const struct vine_cfg *cfg,
 bool vine_chan_full(const struct vine_cfg *cfg, struct vine_peer *p,
 		    unsigned int len)
 {
-	if (vine_chan_live(p))
+	if (vine_chan_live(p) && !READ_ONCE(p->polled))
 		return false;
 	return skb_queue_len_lockless(&p->queue) >= cfg->queue_size ||
 	       READ_ONCE(p->queue_bytes) + len > cfg->queue_bytes;
@@ -133,13 +140,15 @@ bool vine_chan_hold(struct vine_net *vn, const struct vine_cfg *cfg,
 {
 	bool down = false, held = true;
 
-	if (vine_chan_live(p) && skb_queue_empty_lockless(&p->queue))
+	if (vine_chan_live(p) && skb_queue_empty_lockless(&p->queue) &&
+	    !READ_ONCE(p->polled))
 		return false;
 
 	spin_lock(&p->queue.lock);
 	if (p->chan == VINE_CHAN_UP && !time_before(jiffies, p->chan_expires))
 		down = vine_chan_set(p, VINE_CHAN_DOWN);
-	if (p->chan == VINE_CHAN_UP || READ_ONCE(p->role) != VINE_ROLE_LIMITED) {
+	if ((p->chan == VINE_CHAN_UP && !READ_ONCE(p->polled)) ||
+	    READ_ONCE(p->role) != VINE_ROLE_LIMITED) {
 		held = false;	/* flushed, or it left, while we looked */
 	} else if (skb_queue_len(&p->queue) >= cfg->queue_size ||
 		   p->queue_bytes + skb->len > cfg->queue_bytes) {
@@ -207,12 +216,15 @@ static void vine_expiry_work(struct work_struct *work)
 		queue_delayed_work(vine_wq, &vn->expiry, HZ / 10);
 }
 
-/* Queue VR side of a GET or NULL from limited peer @p. */
+/*
+ * Queue VR side of a GET or NULL from limited peer @p; @polled: a GET of
+ * poll tcp.
+ */
 static void vine_chan_client(struct vine_net *vn, const struct vine_cfg *cfg,
 			     struct vine_peer *p, u8 type, u32 ms,
-			     const struct vine_from *from)
+			     bool polled, const struct vine_from *from)
 {
-	bool up;
+	bool up = false;
 
 	if (READ_ONCE(p->role) != VINE_ROLE_LIMITED) {
 		if (type != VINE_PKT_GET)	/* only a GET opens a channel */
@@ -226,17 +238,20 @@ static void vine_chan_client(struct vine_net *vn, const struct vine_cfg *cfg,
 	if (type == VINE_PKT_GET) {
 		/* Its channel is TCP if its GETs come that way (tcp.c). */
 		WRITE_ONCE(p->tcp, !!from->conn);
+		WRITE_ONCE(p->polled, from->conn && polled);
+	}
+	if (READ_ONCE(p->chan) != VINE_CHAN_UP ||
+	    (type == VINE_PKT_GET && READ_ONCE(p->polled))) {
+		/* Flush first: a sender that sees the channel up sends at once. */
+		spin_lock(&p->queue.lock);
+		vine_chan_flush(vn, cfg, p);
+		up = vine_chan_set(p, VINE_CHAN_UP);
+		spin_unlock(&p->queue.lock);
+	}
+	/* The answer comes after what waited: it ends a poll. */
+	if (type == VINE_PKT_GET)
 		vine_chan_send(vn, cfg, p, from->saddr, from->sport,
 			       VINE_PKT_NULL, cfg->poll_ms);
-	}
-	if (READ_ONCE(p->chan) == VINE_CHAN_UP)
-		return;
-
-	/* Flush first: a sender that sees the channel up sends at once. */
-	spin_lock(&p->queue.lock);
-	vine_chan_flush(vn, cfg, p);
-	up = vine_chan_set(p, VINE_CHAN_UP);
-	spin_unlock(&p->queue.lock);
 	if (up)
 		vine_nl_channel(vn, p, VINE_CHAN_UP, GFP_ATOMIC);
 }
@@ -256,6 +271,7 @@ static void vine_chan_bye(struct vine_net *vn, const struct vine_cfg *cfg,
 	vine_chan_set(p, VINE_CHAN_NONE);
 	spin_unlock(&p->queue.lock);
 	WRITE_ONCE(p->tcp, 0);
+	WRITE_ONCE(p->polled, 0);
 	if (down)
 		vine_nl_channel(vn, p, VINE_CHAN_DOWN, GFP_ATOMIC);
 }
@@ -268,20 +284,24 @@ void vine_chan_rcv(struct vine_net *vn, const struct vine_cfg *cfg,
 		   struct vine_peer *p, struct sk_buff *skb, u8 type,
 		   const struct vine_from *from)
 {
-	const struct vine_chan_body *body = (void *)(skb->data +
-						     sizeof(struct vinehdr));
+	const struct vinehdr *vh = (void *)skb->data;
+	const struct vine_chan_body *body = (void *)(vh + 1);
 	u32 ms = be32_to_cpu(body->interval_ms);
 
 	if (p != READ_ONCE(vn->chan.server)) {
 		if (ms)
 			vine_chan_client(vn, cfg, p, type,
-					 clamp(ms, 100U, 3600000U), from);
+					 clamp(ms, 100U, 3600000U),
+					 vh->flags & VINE_F_POLL, from);
 		else
 			vine_chan_bye(vn, cfg, p);
 	} else if (type == VINE_PKT_NULL) {
 		WRITE_ONCE(vn->chan.last_answer, jiffies);
 		if (READ_ONCE(p->chan) != VINE_CHAN_UP)
 			vine_chan_kick(vn);
+		/* Poll tcp: the poll is over, and so is its connection. */
+		if (from->conn && READ_ONCE(p->polled))
+			vine_tcp_release(p, from->conn);
 	}
 }
 
@@ -308,6 +328,7 @@ static void vine_chan_release(struct vine_net *vn, const struct vine_cfg *cfg)
 	}
 	WRITE_ONCE(vn->chan.server, NULL);
 	WRITE_ONCE(p->tcp, 0);
+	WRITE_ONCE(p->polled, 0);
 	spin_lock_bh(&p->queue.lock);
 	down = p->chan == VINE_CHAN_UP;
 	vine_chan_set(p, VINE_CHAN_NONE);
@@ -330,6 +351,7 @@ static int vine_chan_connect(struct vine_net *vn, const struct vine_cfg *cfg)
 		return PTR_ERR(p);
 	WRITE_ONCE(p->role, VINE_ROLE_QUEUE_VR);
 	WRITE_ONCE(p->tcp, cfg->poll != VINE_POLL_UDP);
+	WRITE_ONCE(p->polled, cfg->poll == VINE_POLL_TCP);
 	c->poll = cfg->poll;
 	spin_lock_bh(&p->queue.lock);
 	vine_chan_set(p, VINE_CHAN_DOWN);
@@ -429,7 +451,8 @@ static void vine_chan_work(struct work_struct *work)
 		c->last_get = now;
 		c->next_get = now + msecs_to_jiffies(cfg->poll_ms);
 		c->next_null = now + msecs_to_jiffies(cfg->keepalive_ms);
-	} else if (cfg->keepalive_ms && !time_before(now, c->next_null)) {
+	} else if (cfg->keepalive_ms && cfg->poll != VINE_POLL_TCP &&
+		   !time_before(now, c->next_null)) {
 		vine_chan_send(vn, cfg, p, addr, c->port, VINE_PKT_NULL,
 			       cfg->poll_ms);
 		c->next_null = now + msecs_to_jiffies(cfg->keepalive_ms);
@@ -438,7 +461,8 @@ static void vine_chan_work(struct work_struct *work)
 	local_bh_enable();
 
 	next = c->next_get;
-	if (cfg->keepalive_ms && time_before(c->next_null, next))
+	if (cfg->keepalive_ms && cfg->poll != VINE_POLL_TCP &&
+	    time_before(c->next_null, next))
 		next = c->next_null;
 	queue_delayed_work(vine_wq, &c->work,
 			   time_after(next, now) ? next - now : 1);

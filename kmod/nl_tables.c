@@ -352,6 +352,14 @@ out:
 	return skb->len;
 }
 
+/* How the channel with @p runs (enum vine_poll). */
+static u8 vine_peer_poll(const struct vine_peer *p)
+{
+	if (!READ_ONCE(p->tcp))
+		return VINE_POLL_UDP;
+	return READ_ONCE(p->polled) ? VINE_POLL_TCP : VINE_POLL_CHANNEL;
+}
+
 static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
 			  void *entry, const void *arg)
 {
@@ -371,8 +379,7 @@ static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
 		return -EMSGSIZE;
 	if (READ_ONCE(p->role) != VINE_ROLE_NONE &&
 	    (nla_put_u8(skb, VINE_A_CHAN_ROLE, READ_ONCE(p->role)) ||
-	     nla_put_u8(skb, VINE_A_POLL, READ_ONCE(p->tcp) ? VINE_POLL_TCP :
-							       VINE_POLL_UDP) ||
+	     nla_put_u8(skb, VINE_A_POLL, vine_peer_poll(p)) ||
 	     nla_put_u8(skb, VINE_A_CHAN_STATE, READ_ONCE(p->chan)) ||
 	     nla_put_u64_64bit(skb, VINE_A_CHAN_SINCE, jiffies_to_msecs(since),
 			       VINE_A_PAD) ||

@@ -65,6 +65,9 @@ enum vine_conn_state {
  * @dport: the other end's port
  * @state: enum vine_conn_state
  * @closing: asked to close
+ * @releasing: no longer the peer's (vine_tcp_release()): close once all
+ *	sent is acknowledged, and no sender can still find it (@gp)
+ * @gp: the RCU grace period that follows the release
  * @was_up: reached VINE_CONN_UP once
  * @data_ready: the socket's own callbacks, put back at the end
  * @write_space: see @data_ready
@@ -86,6 +89,8 @@ struct vine_conn {
 	__be16 dport;
 	u8 state;
 	bool closing;
+	bool releasing;
+	unsigned long gp;
 	bool was_up;
 	void (*data_ready)(struct sock *sk);
 	void (*write_space)(struct sock *sk);
@@ -348,7 +353,8 @@ static void vine_conn_end(struct vine_conn *c)
 		WRITE_ONCE(p->tcp_retry_ms, ms);
 		WRITE_ONCE(p->tcp_retry, jiffies + msecs_to_jiffies(ms));
 		/* A limited VR we serve over TCP: its channel is gone. */
-		if (READ_ONCE(p->role) == VINE_ROLE_LIMITED)
+		if (READ_ONCE(p->role) == VINE_ROLE_LIMITED &&
+		    !READ_ONCE(p->polled))
 			WRITE_ONCE(p->chan_expires, jiffies);
 	}
 	local_bh_disable();
@@ -398,6 +404,26 @@ static bool vine_conn_unlist(struct vine_conn *c)
 	return mine;
 }
 
+/*
+ * A released connection has nothing more to do: no sender can find it
+ * any more, nothing waits to be sent and all it sent is acknowledged.
+ */
+static bool vine_conn_idle(struct vine_conn *c)
+{
+	struct sock *sk = c->sock->sk;
+	bool idle;
+
+	if (!poll_state_synchronize_rcu(c->gp))
+		return false;
+	spin_lock_bh(&c->txq.lock);
+	idle = skb_queue_empty(&c->txq);
+	spin_unlock_bh(&c->txq.lock);
+	lock_sock(sk);
+	idle = idle && tcp_sk(sk)->snd_una == tcp_sk(sk)->write_seq;
+	release_sock(sk);
+	return idle;
+}
+
 static void vine_conn_work(struct work_struct *work)
 {
 	struct vine_conn *c = container_of(to_delayed_work(work),
@@ -426,6 +452,13 @@ static void vine_conn_work(struct work_struct *work)
 		err = vine_conn_drain(c);
 		if (err)
 			break;
+		/* Pairs with vine_tcp_release(): @gp is set. */
+		if (smp_load_acquire(&c->releasing)) {
+			if (vine_conn_idle(c))
+				break;
+			queue_delayed_work(vine_wq, &c->work, HZ / 20);
+			return;
+		}
 		if (!c->accepted || READ_ONCE(c->peer_id))
 			return;
 		/* Opened to us by someone who has not proved who it is. */
@@ -583,6 +616,20 @@ void vine_tcp_reset(struct vine_peer *p)
 	if (c)
 		vine_conn_close(c);
 	rcu_read_unlock();
+}
+
+/*
+ * Done with @c, which served @p (poll tcp: the poll is answered): the
+ * next packet for @p opens a new connection; @c closes once it has sent
+ * what it holds. Under RCU.
+ */
+void vine_tcp_release(struct vine_peer *p, struct vine_conn *c)
+{
+	if (unrcu_pointer(cmpxchg(&p->conn, RCU_INITIALIZER(c), NULL)) != c)
+		return;
+	c->gp = start_poll_synchronize_rcu();
+	smp_store_release(&c->releasing, true);	/* @gp first */
+	vine_conn_kick(c);
 }
 
 /* ---- accepting ------------------------------------------------------ */

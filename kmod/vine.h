@@ -115,6 +115,8 @@ struct vine_key {
  * @conn: the TCP connection we send to it on (tcp.c), or NULL
  * @tcp: its packets go over TCP whatever the route says: it is our queue
  *	VR and our channel is TCP, or a limited VR whose channel is TCP
+ * @polled: with @tcp, the channel is poll tcp, not a kept connection: a
+ *	limited VR's packets wait for its next GET (VINE_F_POLL)
  * @tcp_retry: jiffies before which no new connection to it is tried
  * @tcp_retry_ms: the backoff that gave @tcp_retry
  */
@@ -138,6 +140,7 @@ struct vine_peer {
 	unsigned int queue_bytes;
 	struct vine_conn __rcu *conn;
 	u8 tcp;
+	u8 polled;
 	unsigned long tcp_retry;
 	unsigned int tcp_retry_ms;
 };
@@ -393,6 +396,7 @@ void vine_tcp_send(struct vine_net *vn, struct vine_peer *p, __be32 daddr,
 		   __be16 dport, struct sk_buff *skb);
 void vine_tcp_seen(struct vine_conn *c, struct vine_peer *p, bool take);
 void vine_tcp_reset(struct vine_peer *p);
+void vine_tcp_release(struct vine_peer *p, struct vine_conn *c);
 u8 vine_tcp_state(struct vine_peer *p);
 void vine_peer_tcp_free(struct vine_peer *p);
 

@@ -15,7 +15,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 18
+ktap_plan 25
 
 check "insmod vine.ko" vine_load
 check_sh "topology: vrL behind natL, vrQ, vrR" vine_limited_up
@@ -46,12 +46,13 @@ check_eq "poll udp: vrQ never hears vrL, natL drops its GETs" \
 	"$(vpeer vrQ $L role) $(vpeer vrQ $L channel) $([ "$(udpdropped)" -ge 3 ] && echo dropped)" \
 	"none none dropped"
 
-ip netns exec vrL vinectl vr set poll tcp
-check "poll tcp: vrQ sees vrL's channel up" wait_chan vrQ $L up
-check "poll tcp: vrL sees its queue VR's channel up" wait_chan vrL 10.0.0.1 up
-check_eq "both sides: mode tcp, connection up; vrQ saw vrL at natL" \
+ip netns exec vrL vinectl vr set poll channel
+check "poll channel: vrQ sees vrL's channel up" wait_chan vrQ $L up
+check "poll channel: vrL sees its queue VR's channel up" \
+	wait_chan vrL 10.0.0.1 up
+check_eq "both sides: mode channel, connection up; vrQ saw vrL at natL" \
 	"$(vpeer vrQ $L mode) $(vpeer vrQ $L tcp) $(vpeer vrL 10.0.0.1 mode) $(vpeer vrL 10.0.0.1 tcp) $(vpeer vrQ $L seen_at | cut -d: -f1)" \
-	"tcp up tcp up 10.0.0.3"
+	"channel up channel up 10.0.0.3"
 
 # ---- every pair, both ways, and no UDP through natL -------------------------
 u0=$(udpdropped)
@@ -96,6 +97,46 @@ check_eq "vrQ holds nothing more for vrL (queue 0 packets, 0 bytes)" \
 	"$(vpeer vrQ $L queue_len) $(vpeer vrQ $L queue_bytes)" "0 0"
 check "the cut connections freed: one left on each side (2 in vine_conn)" \
 	vine_slab_settles vine_conn 2
+
+# ---- poll tcp: a connection per poll; packets for vrL wait for it -----------
+ip netns exec natL nft -f - <<'NFT'
+table ip syns {
+	counter syns { }
+	chain fw {
+		type filter hook forward priority -20; policy accept;
+		tcp dport 2247 tcp flags & (syn | ack) == syn counter name syns
+	}
+}
+NFT
+syns() {
+	ip netns exec natL nft list counter ip syns syns |
+		sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+ip netns exec vrQ vinectl vr set queue-size 1024
+ip netns exec vrL vinectl vr set poll tcp poll-interval 1000
+sleep 1.5
+check "poll tcp: vrQ sees vrL's channel up" wait_chan vrQ $L up 5
+check_eq "both sides: mode tcp" \
+	"$(vpeer vrQ $L mode) $(vpeer vrL 10.0.0.1 mode)" "tcp tcp"
+sleep 1
+n0=$(syns) u0=$(udpdropped)
+sleep 4
+n1=$(syns)
+check_range "idle 4 s: vrL opened one connection a poll (3 to 5)" \
+	$((n1 - n0)) 3 5
+check_range "each closed after its poll: at most 4 alive (kept, they would be 8 or more)" \
+	"$(vine_slab_live vine_conn)" 0 4
+rtt=$(ip netns exec r1 busybox ping -q -c 5 -i 0.2 -W 3 172.16.3.10 2>&1)
+check_eq "r1 -> l1: 5 of 5 replies" \
+	"$(echo "$rtt" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')" 5
+# Sent over 0.8 s, one poll a second: one of them waits 0.8 s or more.
+max=$(echo "$rtt" | sed -n 's|.*min/avg/max = [0-9.]*/[0-9.]*/\([0-9]*\).*|\1|p')
+check "they waited at vrQ for vrL's poll: the slowest took >= 500 ms (${max} ms)" \
+	test "${max:-0}" -ge 500
+check_eq "no UDP through natL; vrQ's channel with vrL up all along (>= 4 s)" \
+	"$(($(udpdropped) - u0)) $(vpeer vrQ $L channel) $(($(vpeer vrQ $L channel_since_ms) >= 4000))" \
+	"0 up 1"
+
 check_sh "namespaces deleted: every peer and connection freed, no leak" \
 	vine_all_freed
 

@@ -63,6 +63,12 @@ struct vine_chan_body {
 } __attribute__((packed));
 
 #define VINE_F_MAC		0x01	/* mac[] holds a MAC */
+/*
+ * In a GET over TCP: the limited VR polls (poll tcp). Its queue VR holds
+ * its packets between GETs and sends them in answer to each, before the
+ * NULL; the limited VR then closes the connection.
+ */
+#define VINE_F_POLL		0x02
 
 enum vine_mac_mode {
 	VINE_MAC_HMAC_SHA256,	/* HMAC-SHA-256 truncated to 128 bits */
@@ -81,8 +87,8 @@ enum vine_proto {
 /* How a limited VR reaches its queue VR (thesis Table 3-3, PollProtocol). */
 enum vine_poll {
 	VINE_POLL_UDP,		/* UDP: GET every poll interval */
-	VINE_POLL_TCP,		/* over one TCP connection: GET every interval */
-	VINE_POLL_CHANNEL,	/* the same; see admin-guide "TCP channel" */
+	VINE_POLL_TCP,		/* a TCP connection per GET; packets wait for it */
+	VINE_POLL_CHANNEL,	/* one TCP connection kept open, GET every interval */
 
 	__VINE_POLL_MAX
 };
