@@ -17,6 +17,8 @@
  * Limited side (struct vine_chan, a delayed work): the channel is up while
  * the queue VR has answered within three poll intervals. When the queue VR
  * falls silent, the limited VR moves on to its next one, if it has one.
+ * Away from its first (preferred) queue VR, it sends that one a GET every
+ * VINE_CHAN_PROBE poll intervals, and goes back to it when it answers.
  *
  * Queue VR side (per peer): an authenticated GET makes the peer a limited
  * VR served here. Its channel stays up for three of its poll intervals
@@ -33,6 +35,7 @@
 
 #define VINE_CHAN_MISSES	3	/* poll intervals of silence: down */
 #define VINE_CHAN_FORGET	30	/* poll intervals more: forgotten */
+#define VINE_CHAN_PROBE		10	/* poll intervals between probes */
 
 /* Set @p's channel state; true when it changed. Under @p->queue.lock. */
 static bool vine_chan_set(struct vine_peer *p, u8 state)
@@ -288,7 +291,12 @@ void vine_chan_rcv(struct vine_net *vn, const struct vine_cfg *cfg,
 	const struct vine_chan_body *body = (void *)(vh + 1);
 	u32 ms = be32_to_cpu(body->interval_ms);
 
-	if (p != READ_ONCE(vn->chan.server)) {
+	if (p == READ_ONCE(vn->chan.probe)) {
+		if (type == VINE_PKT_NULL && ms) {
+			WRITE_ONCE(vn->chan.probe_answer, jiffies);
+			vine_chan_kick(vn);
+		}
+	} else if (p != READ_ONCE(vn->chan.server)) {
 		if (ms)
 			vine_chan_client(vn, cfg, p, type,
 					 clamp(ms, 100U, 3600000U),
@@ -339,6 +347,60 @@ static void vine_chan_release(struct vine_net *vn, const struct vine_cfg *cfg)
 	vine_peer_put(vn, p);
 }
 
+/* Stop probing the preferred queue VR. Under vn->lock. */
+static void vine_chan_unprobe(struct vine_net *vn)
+{
+	struct vine_peer *p = vn->chan.probe;
+
+	if (!p)
+		return;
+	WRITE_ONCE(vn->chan.probe, NULL);
+	WRITE_ONCE(p->tcp, 0);
+	WRITE_ONCE(p->polled, 0);
+	vine_peer_put(vn, p);
+}
+
+/*
+ * Away from the preferred queue VR: go back to it if it answered our last
+ * probe (leaving the one in use), else probe it again when due. Under
+ * vn->lock.
+ */
+static void vine_chan_reprobe(struct vine_net *vn, const struct vine_cfg *cfg,
+			      unsigned long now)
+{
+	const struct vine_endpoint *ep = &cfg->queue_vrs[0];
+	struct vine_chan *c = &vn->chan;
+	struct vine_peer *p;
+
+	if (c->probe && c->probe->id != ntohl(ep->addr))
+		vine_chan_unprobe(vn);	/* the list changed */
+	if (c->probe && c->probed &&
+	    !time_before(READ_ONCE(c->probe_answer), c->probed)) {
+		vine_chan_unprobe(vn);
+		vine_chan_release(vn, cfg);
+		c->idx = 0;
+		return;
+	}
+	if (time_before(now, c->next_probe))
+		return;
+	if (!c->probe) {
+		p = vine_peer_get(vn, ntohl(ep->addr));
+		if (IS_ERR(p))
+			return;
+		WRITE_ONCE(p->tcp, cfg->poll != VINE_POLL_UDP);
+		WRITE_ONCE(p->polled, cfg->poll == VINE_POLL_TCP);
+		WRITE_ONCE(c->probe, p);
+	}
+	c->probed = now;
+	c->next_probe = now + VINE_CHAN_PROBE * msecs_to_jiffies(cfg->poll_ms);
+	local_bh_disable();
+	rcu_read_lock();
+	vine_chan_send(vn, cfg, c->probe, ep->addr, ep->port, VINE_PKT_GET,
+		       cfg->poll_ms);
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
 /* Use queue VR number @vn->chan.idx. Under vn->lock. */
 static int vine_chan_connect(struct vine_net *vn, const struct vine_cfg *cfg)
 {
@@ -363,6 +425,9 @@ static int vine_chan_connect(struct vine_net *vn, const struct vine_cfg *cfg)
 	c->unanswered = 0;
 	c->next_get = c->connected;
 	c->next_null = c->connected;
+	c->next_probe = c->connected +
+			VINE_CHAN_PROBE * msecs_to_jiffies(cfg->poll_ms);
+	c->probed = 0;
 	WRITE_ONCE(c->server, p);
 	return 0;
 }
@@ -420,16 +485,22 @@ static void vine_chan_work(struct work_struct *work)
 	mutex_lock(&vn->lock);
 	cfg = rcu_dereference_protected(vn->cfg, lockdep_is_held(&vn->lock));
 	if (!cfg->limited || !cfg->nqueue_vrs) {
+		vine_chan_unprobe(vn);
 		vine_chan_release(vn, cfg);
 		c->idx = 0;
 		goto out;
 	}
 	if (c->server && !vine_chan_current(c, cfg)) {
+		vine_chan_unprobe(vn);
 		vine_chan_release(vn, cfg);
 		c->idx = 0;
 	}
 	if (c->server)
 		vine_chan_check(vn, cfg, now);
+	if (c->server && c->idx)
+		vine_chan_reprobe(vn, cfg, now);
+	else
+		vine_chan_unprobe(vn);
 	if (!c->server && vine_chan_connect(vn, cfg)) {
 		queue_delayed_work(vine_wq, &c->work, HZ);
 		goto out;
@@ -464,6 +535,8 @@ static void vine_chan_work(struct work_struct *work)
 	if (cfg->keepalive_ms && cfg->poll != VINE_POLL_TCP &&
 	    time_before(c->next_null, next))
 		next = c->next_null;
+	if (c->idx && time_before(c->next_probe, next))
+		next = c->next_probe;
 	queue_delayed_work(vine_wq, &c->work,
 			   time_after(next, now) ? next - now : 1);
 out:
@@ -488,6 +561,7 @@ void vine_chan_stop(struct vine_net *vn)
 	cancel_delayed_work_sync(&vn->chan.work);
 	cancel_delayed_work_sync(&vn->expiry);
 	mutex_lock(&vn->lock);
+	vine_chan_unprobe(vn);
 	vine_chan_release(vn, NULL);
 	mutex_unlock(&vn->lock);
 }

@@ -215,6 +215,12 @@ struct vine_vn {
  * @last_answer: jiffies of its last answer (written by the data path)
  * @last_get: jiffies of our last GET
  * @unanswered: GETs sent since its last answer; three: the channel is down
+ * @probe: while @idx is not 0, the first (preferred) queue VR, holding a
+ *	peer reference (under lock): asked with a GET now and then
+ * @next_probe: jiffies when the next probe is due
+ * @probed: jiffies of the last probe
+ * @probe_answer: jiffies of the preferred queue VR's last answer (written
+ *	by the data path)
  */
 struct vine_chan {
 	struct delayed_work work;
@@ -228,6 +234,10 @@ struct vine_chan {
 	unsigned long last_answer;
 	unsigned long last_get;
 	unsigned int unanswered;
+	struct vine_peer *probe;
+	unsigned long next_probe;
+	unsigned long probed;
+	unsigned long probe_answer;
 };
 
 /**

@@ -22,11 +22,12 @@
 # channel queues up to queue-size, flushes exactly once and in order, and
 # counts the rest as queue_full; a NAT rebinding moves vrQ after the next
 # authenticated packet, a forged or replayed GET from elsewhere does not;
-# events; "limited no" says goodbye and vrQ forgets the channel.
+# events; away from its preferred queue VR, vrL goes back to it when it
+# answers again; "limited no" says goodbye and vrQ forgets the channel.
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 38
+ktap_plan 43
 
 check "insmod vine.ko" vine_load
 
@@ -187,6 +188,26 @@ check_eq "not before 14 s; its channel none; an event said so" \
 fw_restore
 check "back: its next GET makes it limited again, channel up" \
 	wait_chan vrQ $L up 5
+
+# ---- back to the preferred queue VR ---------------------------------------
+# Queue VRs vrQ, then vrR. With vrQ cut off from vrL, vrL falls back to
+# vrR; with vrQ back, a probe (a GET every 10 poll intervals) finds it and
+# vrL returns to it, saying goodbye to vrR.
+ip netns exec natL nft insert rule ip fw filt ip daddr 10.0.0.1 drop
+ip netns exec vrL vinectl vr set queue-vr 10.0.0.1,10.0.0.2
+check "vrQ cut off: vrL falls back to vrR, channel up" \
+	wait_chan vrL 10.0.0.2 up 10
+check_eq "vrR serves vrL as a limited VR; vrQ is no queue VR of vrL's" \
+	"$(vpeer vrR $L role) $(vpeer vrL 10.0.0.1 role)" "limited none"
+fw_restore
+t0=$(date +%s)
+check "vrQ reachable again: vrL goes back to it, channel up" \
+	wait_chan vrL 10.0.0.1 up 10
+check_eq "within 10 poll intervals and a bit; vrR: goodbye, role none" \
+	"$(($(date +%s) - t0 <= 7)) $(vpeer vrL 10.0.0.2 role) $(vpeer vrR $L role) $(vpeer vrQ $L role)" \
+	"1 none none limited"
+check_eq "r1 -> l1 and l1 -> r1 through vrQ again: 5 and 5 replies" \
+	"$(vping r1 172.16.3.10 5) $(vping l1 172.16.2.10 5)" "5 5"
 
 # ---- leaving: limited no stops the channel ------------------------------
 ip netns exec vrL vinectl vr set limited no
