@@ -18,7 +18,10 @@
  * doubles from VINE_TCP_RETRY_MIN to VINE_TCP_RETRY_MAX; packets in
  * between are dropped as tcp_down. A VR accepts VINE_TCP_MAX_CONNS
  * connections at most, and closes one opened to it that has not proved
- * its peer within VINE_TCP_PROVE.
+ * its peer within VINE_TCP_PROVE; when full, a new one takes the place of
+ * the oldest that has proved nothing yet. A connection that carries
+ * nothing either way for VINE_TCP_IDLE is closed, unless it is a
+ * channel's (its peer is our queue VR or a limited VR we serve).
  *
  * Every change of a connection's state, and its end, happens in its work;
  * it is freed after an RCU grace period, as the data path finds it under
@@ -38,6 +41,7 @@
 #define VINE_TCP_RETRY_MAX	10000	/* ms */
 #define VINE_TCP_TIMEOUT	10000	/* ms of unacknowledged data: dead */
 #define VINE_TCP_PROVE		5000	/* ms for an accepted one to prove */
+#define VINE_TCP_IDLE		30000	/* ms with no packet: closed */
 
 enum vine_conn_state {
 	VINE_CONN_NEW,		/* outgoing, no socket yet */
@@ -57,6 +61,7 @@ enum vine_conn_state {
  * @tx_off: bytes of the head of @txq already sent
  * @work: connects, sends, notices the end, tears down
  * @accepted: jiffies when we accepted it (0: we opened it)
+ * @last_used: jiffies of its last packet, sent or received
  * @free: frees it after a grace period
  * @node: in vn->conns (under vn->conns_lock); empty once it is dying
  * @peer_id: the peer it serves: set when we open it, or at the first
@@ -82,6 +87,7 @@ struct vine_conn {
 	unsigned int tx_off;
 	struct delayed_work work;
 	unsigned long accepted;
+	unsigned long last_used;
 	struct rcu_work free;
 	struct list_head node;
 	u32 peer_id;
@@ -107,6 +113,16 @@ u8 vine_tcp_state(struct vine_peer *p)
 		return VINE_TCP_NONE;
 	return READ_ONCE(c->state) == VINE_CONN_UP ? VINE_TCP_UP :
 						     VINE_TCP_CONNECTING;
+}
+
+/* A packet was sent or received on @c: it is not idle. */
+static void vine_conn_used(struct vine_conn *c)
+{
+	unsigned long now = jiffies;
+
+	/* Write the shared line once a tick, not once a packet. */
+	if (READ_ONCE(c->last_used) != now)
+		WRITE_ONCE(c->last_used, now);
 }
 
 static void vine_conn_kick(struct vine_conn *c)
@@ -208,6 +224,7 @@ static void vine_tcp_rcv(struct strparser *strp, struct sk_buff *skb)
 	consume_skb(skb);
 	if (!nskb)
 		return;
+	vine_conn_used(c);
 	skb = nskb;
 	local_bh_disable();
 	rcu_read_lock();
@@ -404,6 +421,19 @@ static bool vine_conn_unlist(struct vine_conn *c)
 	return mine;
 }
 
+/* Does @c serve a channel: is its peer our queue VR or a limited VR? */
+static bool vine_conn_channel(struct vine_conn *c)
+{
+	struct vine_peer *p;
+	bool chan;
+
+	rcu_read_lock();
+	p = xa_load(&c->vn->peers, READ_ONCE(c->peer_id));
+	chan = p && READ_ONCE(p->role) != VINE_ROLE_NONE;
+	rcu_read_unlock();
+	return chan;
+}
+
 /*
  * A released connection has nothing more to do: no sender can find it
  * any more, nothing waits to be sent and all it sent is acknowledged.
@@ -459,15 +489,28 @@ static void vine_conn_work(struct work_struct *work)
 			queue_delayed_work(vine_wq, &c->work, HZ / 20);
 			return;
 		}
-		if (!c->accepted || READ_ONCE(c->peer_id))
-			return;
-		/* Opened to us by someone who has not proved who it is. */
-		deadline = c->accepted + msecs_to_jiffies(VINE_TCP_PROVE);
+		if (c->accepted && !READ_ONCE(c->peer_id)) {
+			/* Opened to us by someone who has not proved who it is. */
+			deadline = c->accepted + msecs_to_jiffies(VINE_TCP_PROVE);
+			if (time_before(jiffies, deadline)) {
+				queue_delayed_work(vine_wq, &c->work,
+						   deadline - jiffies);
+				return;
+			}
+			break;
+		}
+		deadline = READ_ONCE(c->last_used) +
+			   msecs_to_jiffies(VINE_TCP_IDLE);
 		if (time_before(jiffies, deadline)) {
 			queue_delayed_work(vine_wq, &c->work, deadline - jiffies);
 			return;
 		}
-		break;
+		if (vine_conn_channel(c)) {
+			queue_delayed_work(vine_wq, &c->work,
+					   msecs_to_jiffies(VINE_TCP_IDLE));
+			return;
+		}
+		break;		/* idle */
 	default:
 		break;		/* closed, by the other side or by an error */
 	}
@@ -485,11 +528,21 @@ static struct vine_conn *vine_conn_alloc(struct vine_net *vn, gfp_t gfp)
 	if (!c)
 		return NULL;
 	c->vn = vn;
+	c->last_used = jiffies;
 	skb_queue_head_init(&c->txq);
 	INIT_DELAYED_WORK(&c->work, vine_conn_work);
 	INIT_RCU_WORK(&c->free, vine_conn_free);
 	INIT_LIST_HEAD(&c->node);
 	return c;
+}
+
+/* End @c, out of the VR's list already, now; in process context. */
+static void vine_conn_kill(struct vine_conn *c)
+{
+	WRITE_ONCE(c->closing, true);
+	cancel_delayed_work_sync(&c->work);
+	vine_conn_end(c);
+	queue_rcu_work(vine_wq, &c->free);
 }
 
 /* Put @c in the VR's list, if there is room. */
@@ -533,6 +586,7 @@ static void vine_conn_queue(struct vine_conn *c, struct vine_peer *p,
 		c->txq_bytes += skb->len;
 	}
 	spin_unlock(&c->txq.lock);
+	vine_conn_used(c);
 	if (reason) {
 		vine_drop(c->vn, NULL, p, reason);
 		kfree_skb(skb);
@@ -645,9 +699,36 @@ static void vine_tcp_listen_ready(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/*
+ * Put @c, just accepted, in the VR's list; when it is full, in the place
+ * of the oldest connection that has proved nothing, returned in @victim
+ * to be ended. False if there is no room either way.
+ */
+static bool vine_conn_list_accepted(struct vine_conn *c,
+				    struct vine_conn **victim)
+{
+	struct vine_net *vn = c->vn;
+	struct vine_conn *old;
+
+	*victim = NULL;
+	if (vine_conn_list(c))
+		return true;
+	spin_lock_bh(&vn->conns_lock);
+	list_for_each_entry(old, &vn->conns, node) {
+		if (old->accepted && !READ_ONCE(old->peer_id)) {
+			list_replace_init(&old->node, &c->node);
+			list_move_tail(&c->node, &vn->conns);
+			*victim = old;
+			break;
+		}
+	}
+	spin_unlock_bh(&vn->conns_lock);
+	return *victim;
+}
+
 static void vine_tcp_accept(struct vine_net *vn, struct socket *sock)
 {
-	struct vine_conn *c = vine_conn_alloc(vn, GFP_KERNEL);
+	struct vine_conn *c = vine_conn_alloc(vn, GFP_KERNEL), *victim;
 	struct sockaddr_in sin;
 
 	if (!c || kernel_getpeername(sock, (struct sockaddr *)&sin) < 0)
@@ -657,8 +738,10 @@ static void vine_tcp_accept(struct vine_net *vn, struct socket *sock)
 	c->state = VINE_CONN_UP;
 	c->was_up = true;
 	c->accepted = jiffies ?: 1;
-	if (!vine_conn_list(c))
+	if (!vine_conn_list_accepted(c, &victim))
 		goto out;
+	if (victim)
+		vine_conn_kill(victim);
 	if (vine_conn_attach(c, sock)) {
 		vine_conn_unlist(c);
 		goto out;
@@ -763,10 +846,7 @@ void vine_tcp_stop(struct vine_net *vn)
 		list_del_init(&c->node);
 		vn->nconns--;
 		spin_unlock_bh(&vn->conns_lock);
-		WRITE_ONCE(c->closing, true);
-		cancel_delayed_work_sync(&c->work);
-		vine_conn_end(c);
-		queue_rcu_work(vine_wq, &c->free);
+		vine_conn_kill(c);
 		spin_lock_bh(&vn->conns_lock);
 	}
 	spin_unlock_bh(&vn->conns_lock);

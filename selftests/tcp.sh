@@ -8,11 +8,12 @@
 # exact counters and no drop; a stream that is not ViNe packets is closed
 # and counted; a packet with a bad MAC is dropped and the connection kept;
 # a connection reset by the other side is counted (tcp_down), retried with
-# backoff and traffic resumes.
+# backoff and traffic resumes; a VR full of connections that prove nothing
+# still takes a peer's; a connection unused for 30 s closes.
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 18
+ktap_plan 23
 
 check "insmod vine.ko" vine_load
 check_sh "Figure 3-10 topology, MAC hmac-sha256" vine_topology_up hmac-sha256
@@ -107,6 +108,43 @@ back() {
 check "unblocked: a1 -> b1 answers again within the backoff" back
 check_eq "then a1 -> b1: 5 of 5 replies, vrA's connection up" \
 	"$(vping a1 172.16.2.10 5) $(vpeer vrA 10.0.0.2 tcp)" "5 up"
+
+# ---- a full VR still takes a peer's connection ------------------------------
+# wan holds 300 connections to vrC that prove nothing (vrC keeps 256 at
+# most); vrA's first connection to vrC (VN 2, now proto tcp) takes the
+# place of the oldest of them.
+ip netns exec vrA vinectl route replace 2 172.16.3.0/24 via 10.0.0.3 proto tcp
+ip netns exec wan $VINE_PY "$VINE_PKT" tcphold --to 10.0.0.3 --count 300 \
+	--hold 20 --until "$VINE_TMP/hold.done" >"$VINE_TMP/hold" &
+held() { grep -q "^connected" "$VINE_TMP/hold"; }
+for _ in $(seq 100); do held && break; sleep 0.1; done
+check_eq "vrC full: 300 silent connections from wan; vrC keeps 256" \
+	"$(cat "$VINE_TMP/hold") $(estab vrC 'sport = :2247')" "connected 300 256"
+check_eq "a2 -> c1, vrA's connection to vrC among them: 5 of 5 replies" \
+	"$(vping a2 172.16.3.10 5) $(vpeer vrA 10.0.0.3 tcp)" "5 up"
+touch "$VINE_TMP/hold.done"
+wait
+
+# ---- idle: a connection nothing uses closes after 30 s ----------------------
+ip netns exec vrA vinectl route replace 1 172.16.2.0/24 via 10.0.0.2
+ip netns exec vrB vinectl route replace 1 172.16.1.0/24 via 10.0.0.1
+ip netns exec vrA nft flush table ip t
+ip netns exec vrB nft flush table ip t
+t0=$(date +%s)
+closed() {
+	local _
+	for _ in $(seq 50); do
+		[ "$(estab vrA 'dport = :2247 and dst 10.0.0.2')" = 0 ] && return 0
+		sleep 1
+	done
+	return 1
+}
+check "routes back to udp: vrA's idle connection to vrB closes" closed
+check_range "after 30 s unused (seconds, from the route change)" \
+	$(($(date +%s) - t0)) 25 40
+check_eq "a1 -> b1 over UDP: 5 of 5 replies, no connection" \
+	"$(vping a1 172.16.2.10 5) $(vpeer vrA 10.0.0.2 tcp)" "5 none"
+
 check_sh "namespaces deleted: every peer and connection freed, no leak" \
 	vine_all_freed
 

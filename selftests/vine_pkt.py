@@ -8,6 +8,8 @@
                      --src-vr ADDR --dst-vr ADDR [--key-file F] [...]
         build ViNe packets (struct vinehdr + an inner IPv4 packet) exactly as
         a VR does, optionally broken in one way, and send them over UDP
+    vine_pkt.py tcphold --to ADDR [--port P] --count N [--hold S] [--until F]
+        open N TCP connections that send nothing and hold them
     vine_pkt.py ping [-c N] [-s SIZE] [-t TTL] [-M do|dont|want|probe] DST
         an iputils-like ping (the guest has no iputils): prints one line
         per reply or ICMP error and "N packets transmitted, M received"
@@ -285,6 +287,26 @@ def tcp_send(a, data):
     except ConnectionResetError:
         return "closed"
     finally:
+        s.close()
+
+
+def cmd_tcphold(a):
+    """Open --count TCP connections to --to:--port that send nothing, say
+    "connected N" (N: how many the handshake completed), hold them --hold
+    seconds (or until --until FILE exists), then close them."""
+    import socket
+    import time
+    socks = []
+    for _ in range(a.count):
+        try:
+            socks.append(socket.create_connection((a.to, a.port), timeout=2))
+        except OSError:
+            pass
+    print("connected %d" % len(socks), flush=True)
+    end = time.time() + a.hold
+    while time.time() < end and not (a.until and os.path.exists(a.until)):
+        time.sleep(0.1)
+    for s in socks:
         s.close()
 
 
@@ -740,6 +762,14 @@ def main():
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--count", type=int, required=True)
     s.add_argument("--gap", type=float, default=0.005)
+
+    s = sub.add_parser("tcphold", help="hold silent TCP connections")
+    s.set_defaults(fn=cmd_tcphold)
+    s.add_argument("--to", required=True)
+    s.add_argument("--port", type=int, default=VINE_PORT)
+    s.add_argument("--count", type=int, required=True)
+    s.add_argument("--hold", type=float, default=10)
+    s.add_argument("--until")
 
     s = sub.add_parser("seqrecv", help="log numbered UDP datagrams")
     s.set_defaults(fn=cmd_seqrecv)
