@@ -306,13 +306,19 @@ static int vine_conn_start(struct vine_conn *c)
 	return err == -EINPROGRESS ? 0 : err;
 }
 
-/* Send what waits, as far as the socket takes it. */
+/*
+ * Send what waits, as far as the socket takes it. Corked meanwhile: a
+ * burst of packets leaves in full segments, not each in its own (a
+ * 1472-byte ViNe packet would otherwise take a full segment and a small
+ * one).
+ */
 static int vine_conn_drain(struct vine_conn *c)
 {
 	struct sock *sk = c->sock->sk;
 	struct sk_buff *skb;
 	int ret = 0;
 
+	tcp_sock_set_cork(sk, true);
 	lock_sock(sk);
 	for (;;) {
 		spin_lock_bh(&c->txq.lock);
@@ -335,6 +341,7 @@ static int vine_conn_drain(struct vine_conn *c)
 		consume_skb(skb);
 	}
 	release_sock(sk);
+	tcp_sock_set_cork(sk, false);
 	return ret == -EAGAIN ? 0 : min(ret, 0);
 }
 
