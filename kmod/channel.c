@@ -47,6 +47,13 @@ static bool vine_chan_set(struct vine_peer *p, u8 state)
 	return true;
 }
 
+/* How packets to @p go: enum vine_poll (udp: as its routes say). */
+static void vine_chan_mode(struct vine_peer *p, u8 poll)
+{
+	WRITE_ONCE(p->tcp, poll != VINE_POLL_UDP);
+	WRITE_ONCE(p->polled, poll == VINE_POLL_TCP);
+}
+
 static bool vine_chan_live(const struct vine_peer *p)
 {
 	return READ_ONCE(p->chan) == VINE_CHAN_UP &&
@@ -240,8 +247,8 @@ static void vine_chan_client(struct vine_net *vn, const struct vine_cfg *cfg,
 		   jiffies + VINE_CHAN_MISSES * msecs_to_jiffies(ms));
 	if (type == VINE_PKT_GET) {
 		/* Its channel is TCP if its GETs come that way (tcp.c). */
-		WRITE_ONCE(p->tcp, !!from->conn);
-		WRITE_ONCE(p->polled, from->conn && polled);
+		vine_chan_mode(p, !from->conn ? VINE_POLL_UDP :
+				  polled ? VINE_POLL_TCP : VINE_POLL_CHANNEL);
 	}
 	if (READ_ONCE(p->chan) != VINE_CHAN_UP ||
 	    (type == VINE_PKT_GET && READ_ONCE(p->polled))) {
@@ -273,8 +280,7 @@ static void vine_chan_bye(struct vine_net *vn, const struct vine_cfg *cfg,
 	down = p->chan == VINE_CHAN_UP;
 	vine_chan_set(p, VINE_CHAN_NONE);
 	spin_unlock(&p->queue.lock);
-	WRITE_ONCE(p->tcp, 0);
-	WRITE_ONCE(p->polled, 0);
+	vine_chan_mode(p, VINE_POLL_UDP);
 	if (down)
 		vine_nl_channel(vn, p, VINE_CHAN_DOWN, GFP_ATOMIC);
 }
@@ -335,8 +341,7 @@ static void vine_chan_release(struct vine_net *vn, const struct vine_cfg *cfg)
 		local_bh_enable();
 	}
 	WRITE_ONCE(vn->chan.server, NULL);
-	WRITE_ONCE(p->tcp, 0);
-	WRITE_ONCE(p->polled, 0);
+	vine_chan_mode(p, VINE_POLL_UDP);
 	spin_lock_bh(&p->queue.lock);
 	down = p->chan == VINE_CHAN_UP;
 	vine_chan_set(p, VINE_CHAN_NONE);
@@ -355,8 +360,7 @@ static void vine_chan_unprobe(struct vine_net *vn)
 	if (!p)
 		return;
 	WRITE_ONCE(vn->chan.probe, NULL);
-	WRITE_ONCE(p->tcp, 0);
-	WRITE_ONCE(p->polled, 0);
+	vine_chan_mode(p, VINE_POLL_UDP);
 	vine_peer_put(vn, p);
 }
 
@@ -387,8 +391,7 @@ static void vine_chan_reprobe(struct vine_net *vn, const struct vine_cfg *cfg,
 		p = vine_peer_get(vn, ntohl(ep->addr));
 		if (IS_ERR(p))
 			return;
-		WRITE_ONCE(p->tcp, cfg->poll != VINE_POLL_UDP);
-		WRITE_ONCE(p->polled, cfg->poll == VINE_POLL_TCP);
+		vine_chan_mode(p, cfg->poll);
 		WRITE_ONCE(c->probe, p);
 	}
 	c->probed = now;
@@ -412,8 +415,7 @@ static int vine_chan_connect(struct vine_net *vn, const struct vine_cfg *cfg)
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	WRITE_ONCE(p->role, VINE_ROLE_QUEUE_VR);
-	WRITE_ONCE(p->tcp, cfg->poll != VINE_POLL_UDP);
-	WRITE_ONCE(p->polled, cfg->poll == VINE_POLL_TCP);
+	vine_chan_mode(p, cfg->poll);
 	c->poll = cfg->poll;
 	spin_lock_bh(&p->queue.lock);
 	vine_chan_set(p, VINE_CHAN_DOWN);

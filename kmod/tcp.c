@@ -61,7 +61,6 @@ enum vine_conn_state {
  * @tx_off: bytes of the head of @txq already sent
  * @work: connects, sends, notices the end, tears down
  * @accepted: jiffies when we accepted it (0: we opened it)
- * @last_used: jiffies of its last packet, sent or received
  * @free: frees it after a grace period
  * @node: in vn->conns (under vn->conns_lock); empty once it is dying
  * @peer_id: the peer it serves: set when we open it, or at the first
@@ -87,7 +86,6 @@ struct vine_conn {
 	unsigned int tx_off;
 	struct delayed_work work;
 	unsigned long accepted;
-	unsigned long last_used;
 	struct rcu_work free;
 	struct list_head node;
 	u32 peer_id;
@@ -113,16 +111,6 @@ u8 vine_tcp_state(struct vine_peer *p)
 		return VINE_TCP_NONE;
 	return READ_ONCE(c->state) == VINE_CONN_UP ? VINE_TCP_UP :
 						     VINE_TCP_CONNECTING;
-}
-
-/* A packet was sent or received on @c: it is not idle. */
-static void vine_conn_used(struct vine_conn *c)
-{
-	unsigned long now = jiffies;
-
-	/* Write the shared line once a tick, not once a packet. */
-	if (READ_ONCE(c->last_used) != now)
-		WRITE_ONCE(c->last_used, now);
 }
 
 static void vine_conn_kick(struct vine_conn *c)
@@ -224,7 +212,6 @@ static void vine_tcp_rcv(struct strparser *strp, struct sk_buff *skb)
 	consume_skb(skb);
 	if (!nskb)
 		return;
-	vine_conn_used(c);
 	skb = nskb;
 	local_bh_disable();
 	rcu_read_lock();
@@ -442,10 +429,24 @@ static bool vine_conn_channel(struct vine_conn *c)
 }
 
 /*
+ * How long @c has carried no data either way, in jiffies: TCP keeps the
+ * times of the last data sent and received (from the handshake on).
+ */
+static u32 vine_conn_unused_for(struct vine_conn *c)
+{
+	const struct sock *sk = c->sock->sk;
+	u32 now = tcp_jiffies32;
+	u32 snd = now - READ_ONCE(tcp_sk(sk)->lsndtime);
+	u32 rcv = now - READ_ONCE(inet_csk(sk)->icsk_ack.lrcvtime);
+
+	return snd < rcv ? snd : rcv;
+}
+
+/*
  * A released connection has nothing more to do: no sender can find it
  * any more, nothing waits to be sent and all it sent is acknowledged.
  */
-static bool vine_conn_idle(struct vine_conn *c)
+static bool vine_conn_drained(struct vine_conn *c)
 {
 	struct sock *sk = c->sock->sk;
 	bool idle;
@@ -465,7 +466,8 @@ static void vine_conn_work(struct work_struct *work)
 {
 	struct vine_conn *c = container_of(to_delayed_work(work),
 					   struct vine_conn, work);
-	unsigned long deadline;
+	unsigned long deadline, idle = msecs_to_jiffies(VINE_TCP_IDLE);
+	u32 unused;
 	int err = 0;
 
 	if (READ_ONCE(c->state) == VINE_CONN_DEAD)
@@ -491,7 +493,7 @@ static void vine_conn_work(struct work_struct *work)
 			break;
 		/* Pairs with vine_tcp_release(): @gp is set. */
 		if (smp_load_acquire(&c->releasing)) {
-			if (vine_conn_idle(c))
+			if (vine_conn_drained(c))
 				break;
 			queue_delayed_work(vine_wq, &c->work, HZ / 20);
 			return;
@@ -506,15 +508,13 @@ static void vine_conn_work(struct work_struct *work)
 			}
 			break;
 		}
-		deadline = READ_ONCE(c->last_used) +
-			   msecs_to_jiffies(VINE_TCP_IDLE);
-		if (time_before(jiffies, deadline)) {
-			queue_delayed_work(vine_wq, &c->work, deadline - jiffies);
+		unused = vine_conn_unused_for(c);
+		if (unused < idle) {
+			queue_delayed_work(vine_wq, &c->work, idle - unused);
 			return;
 		}
 		if (vine_conn_channel(c)) {
-			queue_delayed_work(vine_wq, &c->work,
-					   msecs_to_jiffies(VINE_TCP_IDLE));
+			queue_delayed_work(vine_wq, &c->work, idle);
 			return;
 		}
 		break;		/* idle */
@@ -535,7 +535,6 @@ static struct vine_conn *vine_conn_alloc(struct vine_net *vn, gfp_t gfp)
 	if (!c)
 		return NULL;
 	c->vn = vn;
-	c->last_used = jiffies;
 	skb_queue_head_init(&c->txq);
 	INIT_DELAYED_WORK(&c->work, vine_conn_work);
 	INIT_RCU_WORK(&c->free, vine_conn_free);
@@ -593,7 +592,6 @@ static void vine_conn_queue(struct vine_conn *c, struct vine_peer *p,
 		c->txq_bytes += skb->len;
 	}
 	spin_unlock(&c->txq.lock);
-	vine_conn_used(c);
 	if (reason) {
 		vine_drop(c->vn, NULL, p, reason);
 		kfree_skb(skb);
