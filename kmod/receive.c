@@ -73,9 +73,8 @@ static enum vine_drop vine_deliver(struct vine_net *vn, struct sk_buff *skb)
 	return VINE_DROP_UNSPEC;
 }
 
-/* Authenticate: the MAC, then the counter. */
-static enum vine_drop vine_verify(struct vine_peer *p, u8 mode,
-				  struct sk_buff *skb)
+/* Authenticate: the MAC, then the counter. Under RCU. */
+enum vine_drop vine_verify(struct vine_peer *p, u8 mode, struct sk_buff *skb)
 {
 	const struct vinehdr *vh = (void *)skb->data;
 	const struct vine_key *key = p ? rcu_dereference(p->key) : NULL;
@@ -146,13 +145,9 @@ void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
 	const struct vine_cfg *cfg = rcu_dereference(vn->cfg);
 	const struct vinehdr *vh;
 	struct vine_peer *p = NULL;
-	struct vine_vn *v = NULL;
 	enum vine_drop reason;
-	unsigned int len, pkts;
-	u32 my_id, vnid;
-	bool control, relay;
-	u8 type;
-	void *host;
+	bool control;
+	u32 my_id;
 
 	if (!pskb_may_pull(skb, sizeof(*vh))) {
 		reason = VINE_DROP_MALFORMED;
@@ -163,8 +158,7 @@ void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
 		reason = VINE_DROP_BAD_VERSION;
 		goto drop;
 	}
-	type = vh->type;
-	control = type == VINE_PKT_GET || type == VINE_PKT_NULL;
+	control = vh->type == VINE_PKT_GET || vh->type == VINE_PKT_NULL;
 	/* Size 0: a GSO packet of a VR without MAC, cut by the way or not. */
 	if (vh->size ? ntohs(vh->size) != skb->len :
 		       cfg->mac_mode != VINE_MAC_NONE || control) {
@@ -184,11 +178,43 @@ void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
 		reason = VINE_DROP_NOT_FOR_US;
 		goto drop;
 	}
+	if (!control && vine_rxq_take(vn, cfg, skb, from))
+		return;
 	p = xa_load(&vn->peers, ntohl(vh->src_vr));
+	reason = cfg->mac_mode == VINE_MAC_NONE ? VINE_DROP_UNSPEC :
+		 vine_verify(p, cfg->mac_mode, skb);
+	vine_rcv_auth(vn, cfg, p, skb, from, reason);
+	return;
+
+drop:
+	vine_drop(vn, NULL, p, reason);
+	kfree_skb(skb);
+}
+
+/*
+ * The rest of vine_rcv(), once the MAC and counter of @skb from @p are
+ * checked (@reason, 0 when authentic). Under RCU with BH off.
+ */
+void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
+		   struct vine_peer *p, struct sk_buff *skb,
+		   const struct vine_from *from, enum vine_drop reason)
+{
+	const struct vinehdr *vh = (void *)skb->data;
+	u8 type = vh->type;
+	bool control = type == VINE_PKT_GET || type == VINE_PKT_NULL;
+	struct vine_vn *v = NULL;
+	unsigned int len, pkts;
+	bool relay;
+	u32 vnid;
+	void *host;
+
+	if (reason)
+		goto drop;
 	if (cfg->mac_mode != VINE_MAC_NONE) {
-		reason = vine_verify(p, cfg->mac_mode, skb);
-		if (reason)
+		if (!p) {	/* removed since it was verified */
+			reason = VINE_DROP_UNKNOWN_PEER;
 			goto drop;
+		}
 		vine_peer_seen(vn, p, from);
 		if (from->conn)
 			vine_tcp_seen(from->conn, p, type == VINE_PKT_GET);
@@ -221,7 +247,8 @@ void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
 	}
 
 	len = vine_skb_bytes(skb, &pkts);
-	reason = relay ? vine_relay(vn, cfg, my_id, v, skb) :
+	reason = relay ? vine_relay(vn, cfg, cfg->id ?: ntohl(from->daddr), v,
+				    skb) :
 			 vine_deliver(vn, skb);
 	if (reason)
 		goto drop;

@@ -269,6 +269,18 @@ struct vine_chan {
  * @conns: every TCP connection (struct vine_conn)
  * @nconns: entries in @conns
  */
+/* Received packets being verified on every CPU, in arrival order (rxq.c). */
+struct vine_rxq {
+	struct sk_buff_head order;	/* its lock guards the fields below */
+	struct sk_buff *next;		/* the first no worker took, or NULL */
+	bool delivering;		/* a worker delivers from the head */
+	bool stopped;
+	unsigned int cpu;		/* the last worker kicked */
+	u64 ms;				/* this millisecond, */
+	unsigned int ms_pkts;		/* and the packets in it */
+	struct vine_rx_worker __percpu *workers;
+};
+
 struct vine_net {
 	struct net *net;
 	struct mutex lock; /* writers of config and tables; readers use RCU */
@@ -295,6 +307,7 @@ struct vine_net {
 	spinlock_t conns_lock; /* guards conns, nconns */
 	struct list_head conns;
 	unsigned int nconns;
+	struct vine_rxq rxq;
 };
 
 extern unsigned int vine_net_id;
@@ -394,6 +407,19 @@ void vine_socket_close(struct vine_net *vn);
 int vine_udp_rcv(struct sock *sk, struct sk_buff *skb);
 void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
 	      const struct vine_from *from);
+enum vine_drop vine_verify(struct vine_peer *p, u8 mode, struct sk_buff *skb);
+void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
+		   struct vine_peer *p, struct sk_buff *skb,
+		   const struct vine_from *from, enum vine_drop reason);
+
+/* rxq.c */
+struct vine_rx_worker;
+int vine_rxq_module_init(void);
+void vine_rxq_module_exit(void);
+int vine_rxq_init(struct vine_net *vn);
+void vine_rxq_stop(struct vine_net *vn);
+bool vine_rxq_take(struct vine_net *vn, const struct vine_cfg *cfg,
+		   struct sk_buff *skb, const struct vine_from *from);
 
 /* tcp.c */
 struct vine_conn;

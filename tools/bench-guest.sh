@@ -27,6 +27,10 @@
 #   tools/bench-guest.sh VINE_KO [SECONDS [REPS [SCALE]]]
 #
 # SCALE 0 skips the large tables (the smoke run in the test suite).
+# BENCH_CANDIDATES="vine vxlan" measures only those; BENCH_PROFILE=1 then
+# also profiles one more one-stream TCP run of each candidate with perf
+# (all CPUs, cpu-clock) and prints its hottest symbols as
+# "PROFILE CANDIDATE PERCENT SYMBOL".
 set -u
 cd "$(dirname "$0")/.."
 export VINE_KO=$(realpath "$1")
@@ -260,6 +264,21 @@ for c in $CANDS; do
 			python3 tools/bench.py drops "$c $i" || exit 1
 	done
 done
+
+# Where the CPU goes: symbols with at least 1 % of the samples.
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+	for c in $CANDS; do
+		perf record -q -a -e cpu-clock -F 499 -o "$tmp/perf.data" -- \
+			ip netns exec "${c}h1" iperf3 -c 172.16.2.10 -t "$T" \
+			>/dev/null 2>"$tmp/perf.err" || {
+			cat "$tmp/perf.err" >&2
+			die "perf record failed for $c"
+		}
+		perf report -q -i "$tmp/perf.data" --stdio --no-children \
+			--sort sym --percent-limit 1 2>/dev/null |
+			awk -v c="$c" 'NF >= 3 { print "PROFILE", c, $1, $3 }'
+	done
+fi
 
 [ "$SCALE" = 0 ] && exit 0
 tools/bench-scale.sh vine "$T" || exit 1

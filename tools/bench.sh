@@ -9,6 +9,8 @@
 #   KERNELS="6.12.117+deb12-amd64"  only these kernels (default: both)
 #   BENCH_SECONDS=5 BENCH_REPS=3    length of each run, repetitions
 #   BENCH_SCALE=0                   skip the large tables
+#   BENCH_CANDIDATES="vine vxlan"   only these candidates
+#   BENCH_PROFILE=1                 perf profile of each (profile.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,12 +25,17 @@ for k in "${kernels[@]}"; do
 	mkdir -p "$out"
 	make -s "build/$k/kmod/vine.ko"
 	if ! tools/vm/run --kernel "$k" --mem 3072 --timeout 3600 --no-debug --out "$out" -- \
+		env BENCH_CANDIDATES="${BENCH_CANDIDATES:-}" BENCH_PROFILE="${BENCH_PROFILE:-0}" \
 		tools/bench-guest.sh "build/$k/kmod/vine.ko" "${BENCH_SECONDS:-5}" \
 		"${BENCH_REPS:-3}" "${BENCH_SCALE:-1}" >/dev/null; then
 		echo "bench: the guest run on $k failed (see $out/output, $out/console.log)" >&2
 		rc=1
 	fi
 	python3 tools/bench.py report "$out/output" "$out" || rc=1
+	if grep -q '^PROFILE ' "$out/output"; then
+		grep '^PROFILE ' "$out/output" >"$out/profile.txt"
+		echo "bench: $out/profile.txt"
+	fi
 	if [ -s "$out/chart.dat" ]; then
 		gnuplot -e "dat='$out/chart.dat'; png='$out/chart.png'; kernel='$k'" \
 			tools/bench.gp && echo "bench: $out/chart.png"

@@ -7,7 +7,7 @@
 # archive offers with its headers.
 #
 #   tools/deps.sh          what make check, demo and lint need
-#   tools/deps.sh bench    and what make bench adds (gnuplot)
+#   tools/deps.sh bench    and what make bench adds (gnuplot, perf)
 set -euo pipefail
 
 pkgs=(
@@ -17,7 +17,7 @@ pkgs=(
 	iproute2 iputils-ping nftables conntrack iperf3 tcpdump ethtool python3 procps util-linux
 	wireguard-tools
 )
-[ "${1:-}" = bench ] && pkgs+=(gnuplot-nox)
+[ "${1:-}" = bench ] && pkgs+=(gnuplot-nox linux-perf)
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed$'

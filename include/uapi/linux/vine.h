@@ -144,6 +144,8 @@ enum vine_route_type {
  *	failed and the next waits for its backoff, the connection closed with
  *	the packet waiting, or a limited VR's TCP channel is gone
  * @VINE_DROP_TCP_FULL: the TCP connection's backlog is at its bound
+ * @VINE_DROP_RX_BUSY: received packets wait for verification at the bound
+ *	of the VR's queue
  */
 enum vine_drop {
 	VINE_DROP_UNSPEC,
@@ -167,6 +169,7 @@ enum vine_drop {
 	VINE_DROP_NO_CHANNEL,
 	VINE_DROP_TCP_DOWN,
 	VINE_DROP_TCP_FULL,
+	VINE_DROP_RX_BUSY,
 
 	__VINE_DROP_MAX
 };
