@@ -32,11 +32,11 @@ static int __net_init vine_net_init(struct net *net)
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	vn->stats = vine_stats_alloc();
 	vn->drops = alloc_percpu(struct vine_drops);
-	if (!cfg || !vn->stats || !vn->drops || vine_rxq_init(vn)) {
+	if (!cfg || !vn->stats || !vn->drops || vine_pipes_init(vn)) {
 		kfree(cfg);
 		free_percpu(vn->stats);
 		free_percpu(vn->drops);
-		free_percpu(vn->rxq.workers);
+		vine_pipes_free(vn);
 		return -ENOMEM;
 	}
 	cfg->port = VINE_DEFAULT_PORT;
@@ -59,7 +59,7 @@ static void __net_exit vine_net_exit(struct net *net)
 	vine_socket_close(vn);
 	mutex_unlock(&vn->lock);
 	synchronize_net();	/* no receiver still queues */
-	vine_rxq_stop(vn);
+	vine_pipes_stop(vn);
 	vine_chan_stop(vn);
 	vine_tcp_stop(vn);
 	vine_tables_flush(vn);
@@ -67,6 +67,7 @@ static void __net_exit vine_net_exit(struct net *net)
 	kfree(rcu_dereference_protected(vn->cfg, true));
 	free_percpu(vn->stats);
 	free_percpu(vn->drops);
+	vine_pipes_free(vn);
 	mutex_destroy(&vn->lock);
 }
 
@@ -88,12 +89,12 @@ static int __init vine_init(void)
 	vine_wq = alloc_workqueue("vine", 0, 0);
 	if (!vine_wq)
 		return -ENOMEM;
-	err = vine_rxq_module_init();
+	err = vine_pipe_module_init();
 	if (err)
 		goto err_wq;
 	err = vine_tables_module_init();
 	if (err)
-		goto err_rxq;
+		goto err_pipe;
 	err = vine_tcp_module_init();
 	if (err)
 		goto err_tables;
@@ -115,8 +116,8 @@ err_tcp:
 	vine_tcp_module_exit();
 err_tables:
 	vine_tables_module_exit();
-err_rxq:
-	vine_rxq_module_exit();
+err_pipe:
+	vine_pipe_module_exit();
 err_wq:
 	destroy_workqueue(vine_wq);
 	return err;
@@ -129,7 +130,7 @@ static void __exit vine_exit(void)
 	/* Every call_rcu() has run (and queued its rcu_work); drain them. */
 	rcu_barrier();
 	destroy_workqueue(vine_wq);
-	vine_rxq_module_exit();
+	vine_pipe_module_exit();
 	/* Their own caches: one object left is a leak, and warns here. */
 	vine_tcp_module_exit();
 	vine_tables_module_exit();

@@ -118,6 +118,7 @@ static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
 	unsigned int len, pkts;
 	const struct iphdr *iph;
 	struct vinehdr *vh;
+	bool piped = false;
 
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + VINE_OVERHEAD))
 		goto drop;
@@ -154,13 +155,20 @@ static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
 	vh->dst_vr = htonl(p->id);
 	if (key) {
 		vh->flags = VINE_F_MAC;
-		if (vine_mac(key, cfg->mac_mode, skb, 0, vh->mac))
+		/* The MAC on any CPU, the packet then sent in order (pipe.c). */
+		piped = !d->limited && !d->tcp && vine_pipes_wanted(cfg);
+		if (!piped && vine_mac(key, cfg->mac_mode, skb, 0, vh->mac))
 			goto drop;
 	}
 
 	vine_count_tx(vn->stats, pkts, len);
 	vine_count_tx(v->stats, pkts, len);
 	vine_count_tx(p->stats, pkts, len);
+
+	if (piped) {
+		vine_txq_put(vn, p, skb, rt, saddr, d->daddr, d->dport);
+		return;
+	}
 
 	if (d->limited && vine_chan_hold(vn, cfg, p, skb)) {
 		ip_rt_put(rt);

@@ -269,16 +269,18 @@ struct vine_chan {
  * @conns: every TCP connection (struct vine_conn)
  * @nconns: entries in @conns
  */
-/* Received packets being verified on every CPU, in arrival order (rxq.c). */
-struct vine_rxq {
+/* Packets whose MACs are done on every CPU, kept in order (pipe.c). */
+struct vine_pipe {
+	struct vine_net *vn;
 	struct sk_buff_head order;	/* its lock guards the fields below */
 	struct sk_buff *next;		/* the first no worker took, or NULL */
-	bool delivering;		/* a worker delivers from the head */
+	bool flushing;			/* sending from the head */
 	bool stopped;
 	unsigned int cpu;		/* the last worker kicked */
-	u64 ms;				/* this millisecond, */
-	unsigned int ms_pkts;		/* and the packets in it */
-	struct vine_rx_worker __percpu *workers;
+	unsigned int flush_cpu;		/* where it sends from */
+	u64 flushed_ns;			/* when it last did */
+	struct work_struct flush_work;
+	struct vine_pipe_worker __percpu *workers;
 };
 
 struct vine_net {
@@ -307,7 +309,8 @@ struct vine_net {
 	spinlock_t conns_lock; /* guards conns, nconns */
 	struct list_head conns;
 	unsigned int nconns;
-	struct vine_rxq rxq;
+	struct vine_pipe rxq;
+	struct vine_pipe txq;
 };
 
 extern unsigned int vine_net_id;
@@ -412,14 +415,19 @@ void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
 		   struct vine_peer *p, struct sk_buff *skb,
 		   const struct vine_from *from, enum vine_drop reason);
 
-/* rxq.c */
-struct vine_rx_worker;
-int vine_rxq_module_init(void);
-void vine_rxq_module_exit(void);
-int vine_rxq_init(struct vine_net *vn);
-void vine_rxq_stop(struct vine_net *vn);
+/* pipe.c */
+struct vine_pipe_worker;
+int vine_pipe_module_init(void);
+void vine_pipe_module_exit(void);
+int vine_pipes_init(struct vine_net *vn);
+void vine_pipes_stop(struct vine_net *vn);
+void vine_pipes_free(struct vine_net *vn);
 bool vine_rxq_take(struct vine_net *vn, const struct vine_cfg *cfg,
 		   struct sk_buff *skb, const struct vine_from *from);
+bool vine_pipes_wanted(const struct vine_cfg *cfg);
+void vine_txq_put(struct vine_net *vn, struct vine_peer *p,
+		  struct sk_buff *skb, struct rtable *rt, __be32 saddr,
+		  __be32 daddr, __be16 dport);
 
 /* tcp.c */
 struct vine_conn;

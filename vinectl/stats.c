@@ -39,6 +39,7 @@ static const char *const drop_names[] = {
 	[VINE_DROP_TCP_DOWN] = "tcp_down",
 	[VINE_DROP_TCP_FULL] = "tcp_full",
 	[VINE_DROP_RX_BUSY] = "rx_busy",
+	[VINE_DROP_TX_BUSY] = "tx_busy",
 };
 
 static_assert(ARRAY_SIZE(drop_names) == VINE_DROP_MAX + 1,

@@ -146,6 +146,8 @@ enum vine_route_type {
  * @VINE_DROP_TCP_FULL: the TCP connection's backlog is at its bound
  * @VINE_DROP_RX_BUSY: received packets wait for verification at the bound
  *	of the VR's queue
+ * @VINE_DROP_TX_BUSY: packets to send wait for their MAC at the bound of
+ *	the VR's queue
  */
 enum vine_drop {
 	VINE_DROP_UNSPEC,
@@ -170,6 +172,7 @@ enum vine_drop {
 	VINE_DROP_TCP_DOWN,
 	VINE_DROP_TCP_FULL,
 	VINE_DROP_RX_BUSY,
+	VINE_DROP_TX_BUSY,
 
 	__VINE_DROP_MAX
 };
