@@ -324,6 +324,7 @@ void vine_txq_put(struct vine_net *vn, struct vine_peer *p,
 		},
 	};
 
+	skb->dev = NULL;	/* the LAN device may go while it waits */
 	*VINE_PIPE_CB(skb) = cb;
 	vine_pipe_add(vn, &vn->txq, skb);
 }

@@ -185,10 +185,11 @@ def report(output, outdir):
     with open(outdir + "/results.txt", "w") as f:
         f.write("\n".join(lines) + "\n")
 
-    # chart.dat: one row per candidate, throughput ratios to plain routing.
+    # chart.dat: one row per candidate, throughput ratios to plain routing
+    # (none when plain routing was not measured).
     with open(outdir + "/chart.dat", "w") as f:
         f.write("candidate tcp1 tcp4 udp64 udp1400\n")
-        for c in cols:
+        for c in cols if "plain" in res["candidates"] else []:
             r = [med(c, m) for m in ("tcp1", "tcp4", "udp64", "udp1400")]
             p = [med("plain", m) for m in ("tcp1", "tcp4", "udp64", "udp1400")]
             f.write('"%s" %s\n' % (LABELS[c], " ".join(

@@ -36,7 +36,7 @@ for k in "${kernels[@]}"; do
 		grep '^PROFILE ' "$out/output" >"$out/profile.txt"
 		echo "bench: $out/profile.txt"
 	fi
-	if [ -s "$out/chart.dat" ]; then
+	if [ "$(wc -l <"$out/chart.dat" 2>/dev/null || echo 0)" -gt 1 ]; then
 		gnuplot -e "dat='$out/chart.dat'; png='$out/chart.png'; kernel='$k'" \
 			tools/bench.gp && echo "bench: $out/chart.png"
 	fi
