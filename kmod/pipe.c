@@ -29,7 +29,7 @@
 
 #include "vine.h"
 
-#define VINE_PIPE_MAX	1024
+#define VINE_PIPE_MAX	4096
 #define VINE_PIPE_BATCH	16
 #define VINE_PIPE_IDLE_NS	(10 * NSEC_PER_MSEC)
 
