@@ -78,8 +78,7 @@ static u8 vine_pipe_mac(struct vine_net *vn, struct vine_pipe *pipe,
 	rcu_read_lock();
 	cfg = rcu_dereference(vn->cfg);
 	if (!vine_pipe_is_tx(vn, pipe)) {
-		reason = cfg->mac_mode == VINE_MAC_NONE ? VINE_DROP_UNSPEC :
-			 vine_verify(xa_load(&vn->peers, ntohl(vh->src_vr)),
+		reason = vine_verify(xa_load(&vn->peers, ntohl(vh->src_vr)),
 				     cfg->mac_mode, skb);
 		goto out;
 	}

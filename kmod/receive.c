@@ -73,13 +73,15 @@ static enum vine_drop vine_deliver(struct vine_net *vn, struct sk_buff *skb)
 	return VINE_DROP_UNSPEC;
 }
 
-/* Authenticate: the MAC, then the counter. Under RCU. */
+/* Authenticate: MAC, then counter (none in mode none). Under RCU. */
 enum vine_drop vine_verify(struct vine_peer *p, u8 mode, struct sk_buff *skb)
 {
 	const struct vinehdr *vh = (void *)skb->data;
 	const struct vine_key *key = p ? rcu_dereference(p->key) : NULL;
 	u8 mac[VINE_MAC_LEN];
 
+	if (mode == VINE_MAC_NONE)
+		return VINE_DROP_UNSPEC;
 	if (!key)
 		return VINE_DROP_UNKNOWN_PEER;
 	if (!(vh->flags & VINE_F_MAC))
@@ -181,8 +183,7 @@ void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
 	if (!control && vine_rxq_take(vn, cfg, skb, from))
 		return;
 	p = xa_load(&vn->peers, ntohl(vh->src_vr));
-	reason = cfg->mac_mode == VINE_MAC_NONE ? VINE_DROP_UNSPEC :
-		 vine_verify(p, cfg->mac_mode, skb);
+	reason = vine_verify(p, cfg->mac_mode, skb);
 	vine_rcv_auth(vn, cfg, p, skb, from, reason);
 	return;
 
