@@ -32,6 +32,7 @@
 #define VINE_PIPE_MAX	4096
 #define VINE_PIPE_BATCH	16
 #define VINE_PIPE_IDLE_NS	(10 * NSEC_PER_MSEC)
+#define VINE_PIPE_FLUSH_MAX	256	/* then the flush work goes on */
 
 /* A packet in a pipe. */
 struct vine_pipe_cb {
@@ -139,13 +140,17 @@ static void vine_pipe_done(struct vine_pipe *pipe, struct sk_buff **batch,
 
 /*
  * Send or deliver, in order, the packets done at the head of @pipe, on
- * the pipe's CPU.
+ * the pipe's CPU. At most VINE_PIPE_FLUSH_MAX of them: while workers keep
+ * finishing packets a flush could go on for ever, and it runs in a worker
+ * (where nothing else would run on this CPU meanwhile) or with BH off.
  */
 static void vine_pipe_flush(struct vine_pipe *pipe)
 {
+	unsigned int left = VINE_PIPE_FLUSH_MAX;
 	struct vine_net *vn = pipe->vn;
 	struct sk_buff_head done;
 	struct sk_buff *skb;
+	bool more;
 
 	__skb_queue_head_init(&done);
 	spin_lock_bh(&pipe->order.lock);
@@ -155,10 +160,11 @@ static void vine_pipe_flush(struct vine_pipe *pipe)
 	}
 	pipe->flushing = true;
 	for (;;) {
-		while ((skb = skb_peek(&pipe->order)) &&
+		while (left && (skb = skb_peek(&pipe->order)) &&
 		       VINE_PIPE_CB(skb)->done) {
 			__skb_unlink(skb, &pipe->order);
 			__skb_queue_tail(&done, skb);
+			left--;
 		}
 		if (skb_queue_empty(&done))
 			break;
@@ -173,9 +179,15 @@ static void vine_pipe_flush(struct vine_pipe *pipe)
 
 		spin_lock_bh(&pipe->order.lock);
 	}
+	/* Done packets left at the head: no worker will kick for them. */
+	skb = skb_peek(&pipe->order);
+	more = !left && skb && VINE_PIPE_CB(skb)->done;
 	pipe->flushing = false;
 	pipe->flushed_ns = ktime_get_ns();
 	spin_unlock_bh(&pipe->order.lock);
+	if (more)
+		queue_work_on(READ_ONCE(pipe->flush_cpu), vine_pipe_wq,
+			      &pipe->flush_work);
 }
 
 static void vine_pipe_flush_work(struct work_struct *work)
