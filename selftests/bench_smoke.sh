@@ -2,17 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench cannot rot: a one-second, one-repetition run of every
-# candidate (tools/bench-guest.sh, no large tables) must produce every
-# figure, and the host-side report must turn them into ratios.
+# candidate (tools/bench-guest.sh, with tables "large" at 4 VNs, 2,000
+# hosts and 100 routes) must produce every figure, and the host-side
+# report must turn them into ratios.
 
 source "$(dirname "$0")/lib.sh"
 
 CANDS="plain vxlan wg vine0 vine vinep vineb"
-METRICS="tcp1 tcp4 udp64 udp1400 rtt_p50_us rtt_p99_us cpu_s_per_gb"
-ktap_plan 5
+METRICS="tcp1 tcp4 udp64 udp1400 rtt_p50_us rtt_p99_us rtt_load_p50_us
+	rtt_load_p99_us cpu_s_per_gb"
+ktap_plan 6
 
 out=$VINE_TMP
-"$REPO_DIR/tools/bench-guest.sh" "$VINE_KO" 1 1 0 >"$out/output" 2>"$out/err"
+BENCH_VNS=4 BENCH_HOSTS=2000 BENCH_ROUTES=100 \
+	"$REPO_DIR/tools/bench-guest.sh" "$VINE_KO" 1 1 1 >"$out/output" 2>"$out/err"
 rc=$?
 check_eq "bench-guest.sh exits 0" "$rc" 0
 [ "$rc" = 0 ] || sed 's/^/# /' "$out/err"
@@ -26,6 +29,17 @@ for c in $CANDS; do
 done
 check_eq "every candidate has every figure, above zero" "${missing:-none}" none
 [ -z "$missing" ] || sed 's/^/# /' "$out/err"
+
+# Large tables: small, large, small samples; the unload leaves VN 1 with
+# the routes it had before the 100.
+scale=$(awk '$1 == "BENCH" && $2 == "vine" {
+		if ($3 == "scale_tcp1_small" && $4 > 0) s++
+		if ($3 == "scale_tcp1_large" && $4 > 0) l++
+		if ($3 == "scale_routes_dumped") d = $4
+		if ($3 == "scale_routes_left") r = $4
+	} END { printf "small %d large %d routes %d", s, l, d - r }' "$out/output")
+check_eq "large tables: 4 small and 3 large samples, 100 routes unloaded" \
+	"$scale" "small 4 large 3 routes 100"
 
 check "report: results.json, results.txt, chart.dat" \
 	python3 "$REPO_DIR/tools/bench.py" report "$out/output" "$out"

@@ -5,6 +5,10 @@
 In the guest (tools/bench-guest.sh):
   bench.py iperf tcp|udp FILE [JIFFIES HZ]   one figure from iperf3 -J
   bench.py ping < ping-output                 p50 and p99 round trip (us)
+  bench.py echo                               answer UDP requests on port
+                                              5300 (until killed)
+  bench.py rr ADDR SECONDS                    UDP round trips to ADDR's
+                                              echo, one every 20 ms: p50, p99
   bench.py drops NAME < vinectl-j-stats      nonzero drops, as BENCH lines
 
 On the host (tools/bench.sh):
@@ -37,6 +41,8 @@ METRICS = {
     "udp1400": ("UDP 1400 B", "kpps", 1e-3, True),
     "rtt_p50_us": ("RTT p50", "us", 1, False),
     "rtt_p99_us": ("RTT p99", "us", 1, False),
+    "rtt_load_p50_us": ("RTT p50 under TCP 4", "us", 1, False),
+    "rtt_load_p99_us": ("RTT p99 under TCP 4", "us", 1, False),
     "cpu_s_per_gb": ("CPU per GB (TCP 1)", "s", 1, False),
 }
 
@@ -67,6 +73,45 @@ def ping():
             rtts.append(float(line[i + 5:].split()[0]) * 1000)
     if not rtts:
         sys.exit("bench: no ping replies")
+    rtts.sort()
+    p = lambda q: rtts[min(len(rtts) - 1, int(q * len(rtts)))]
+    print("%.0f %.0f" % (p(0.50), p(0.99)))
+
+
+ECHO_PORT = 5300
+
+
+def echo():
+    import socket
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", ECHO_PORT))
+    while True:
+        data, addr = s.recvfrom(64)
+        s.sendto(data, addr)
+
+
+def rr(addr, seconds):
+    """Round trips of 32-byte UDP requests, one at a time every 20 ms."""
+    import socket
+    import time
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(1)
+    rtts, seq = [], 0
+    end = time.monotonic() + float(seconds)
+    while time.monotonic() < end:
+        seq += 1
+        req = seq.to_bytes(32, "big")
+        t0 = time.perf_counter()
+        s.sendto(req, (addr, ECHO_PORT))
+        try:
+            while s.recv(64) != req:	# a late answer to a lost one
+                pass
+            rtts.append((time.perf_counter() - t0) * 1e6)
+        except socket.timeout:
+            pass
+        time.sleep(0.02)
+    if not rtts:
+        sys.exit("bench: no UDP echo answered")
     rtts.sort()
     p = lambda q: rtts[min(len(rtts) - 1, int(q * len(rtts)))]
     print("%.0f %.0f" % (p(0.50), p(0.99)))
@@ -169,7 +214,9 @@ def report(output, outdir):
         lines.append(row)
     lines += ["", "ratios (higher is better for throughput, lower for RTT and CPU):"]
     pw = max(len(p) for p in res["ratios"]) if res["ratios"] else 10
-    lines.append("%-*s" % (pw + 2, "") + "".join("%10s" % m[:9] for m in METRICS))
+    lines.append("%-*s" % (pw + 2, "") + "".join(
+        "%10s" % m.replace("rtt_load_", "load_").replace("_us", "")[:9]
+        for m in METRICS))
     for p, r in res["ratios"].items():
         lines.append("%-*s" % (pw + 2, p) +
                      "".join("%10s" % ("%.3f" % r[m] if m in r else "-") for m in METRICS))
@@ -203,6 +250,10 @@ def main(argv):
         iperf(*argv[2:6])
     elif len(argv) == 2 and argv[1] == "ping":
         ping()
+    elif len(argv) == 2 and argv[1] == "echo":
+        echo()
+    elif len(argv) == 4 and argv[1] == "rr":
+        rr(argv[2], argv[3])
     elif len(argv) == 3 and argv[1] == "drops":
         drops(argv[2])
     elif len(argv) == 4 and argv[1] == "report":
