@@ -19,11 +19,17 @@
  * idle (empty, nothing sent for VINE_PIPE_IDLE_NS) is done on the CPU
  * where it is, which becomes the pipe's CPU to send from, so that a
  * request and its answer wait for no worker. A pipe holds VINE_PIPE_MAX
- * packets; beyond that a packet is dropped (rx_busy, tx_busy). Packets
+ * packets; beyond that a packet is dropped (rx_busy, tx_busy). A TCP
+ * stream would fill it (the CPUs are its bottleneck) and wait there
+ * for hundreds of milliseconds: CoDel (RFC 8289) drops packets at the
+ * head while they have waited over VINE_CODEL_TARGET_US for an interval
+ * (rx_busy, tx_busy too), so the senders slow down before that. Packets
  * over TCP, channel messages and packets for a limited VR do not use the
  * pipes.
  */
 #include <linux/cpumask.h>
+#include <linux/math.h>
+#include <linux/math64.h>
 #include <linux/skbuff.h>
 #include <net/route.h>
 
@@ -33,11 +39,14 @@
 #define VINE_PIPE_BATCH	16
 #define VINE_PIPE_IDLE_NS	(10 * NSEC_PER_MSEC)
 #define VINE_PIPE_FLUSH_MAX	256	/* then the flush work goes on */
+#define VINE_CODEL_TARGET_US	5000
+#define VINE_CODEL_INTERVAL_US	100000
 
 /* A packet in a pipe. */
 struct vine_pipe_cb {
 	bool done;		/* @reason is the verdict */
 	u8 reason;		/* enum vine_drop, 0 when MACed or authentic */
+	u32 enq_us;		/* when it entered the pipe, wrapping */
 	union {
 		struct vine_from from;	/* rx: where it came from (UDP) */
 		struct {		/* tx: what vine_send() needs */
@@ -124,6 +133,52 @@ static void vine_pipe_out(struct vine_net *vn, struct vine_pipe *pipe,
 		  cb.tx.dport);
 }
 
+static u32 vine_now_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/*
+ * CoDel's verdict on @skb, leaving the head of @pipe at @now: drop it?
+ * Dropping starts once the packets have waited over the target for an
+ * interval, and goes on, ever faster (interval / sqrt(count)), until one
+ * has waited less. Under the pipe's lock.
+ */
+static bool vine_codel_drop(struct vine_pipe *pipe, struct sk_buff *skb,
+			    u32 now)
+{
+	struct vine_codel *c = &pipe->codel;
+
+	if (now - VINE_PIPE_CB(skb)->enq_us < VINE_CODEL_TARGET_US) {
+		c->above = false;
+		c->dropping = false;
+		return false;
+	}
+	if (!c->above) {
+		c->above = true;
+		c->first_above = now + VINE_CODEL_INTERVAL_US;
+		return false;
+	}
+	if (!c->dropping) {
+		if ((s32)(now - c->first_above) < 0)
+			return false;
+		c->dropping = true;
+		/* Dropping again soon after: start near the last rate. */
+		if (c->count > 2 && (s32)(now - c->drop_next) <
+		    16 * VINE_CODEL_INTERVAL_US)
+			c->count -= 2;
+		else
+			c->count = 1;
+		c->drop_next = now + VINE_CODEL_INTERVAL_US / int_sqrt(c->count);
+		return true;
+	}
+	if ((s32)(now - c->drop_next) < 0)
+		return false;
+	c->count++;
+	c->drop_next += VINE_CODEL_INTERVAL_US / int_sqrt(c->count);
+	return true;
+}
+
 /* Mark the packets of @batch done, with their verdicts. */
 static void vine_pipe_done(struct vine_pipe *pipe, struct sk_buff **batch,
 			   const u8 *reason, unsigned int n)
@@ -148,8 +203,11 @@ static void vine_pipe_flush(struct vine_pipe *pipe)
 {
 	unsigned int left = VINE_PIPE_FLUSH_MAX;
 	struct vine_net *vn = pipe->vn;
+	u8 busy = vine_pipe_is_tx(vn, pipe) ? VINE_DROP_TX_BUSY :
+					      VINE_DROP_RX_BUSY;
 	struct sk_buff_head done;
 	struct sk_buff *skb;
+	u32 now;
 	bool more;
 
 	__skb_queue_head_init(&done);
@@ -160,9 +218,13 @@ static void vine_pipe_flush(struct vine_pipe *pipe)
 	}
 	pipe->flushing = true;
 	for (;;) {
+		now = vine_now_us();
 		while (left && (skb = skb_peek(&pipe->order)) &&
 		       VINE_PIPE_CB(skb)->done) {
 			__skb_unlink(skb, &pipe->order);
+			if (!VINE_PIPE_CB(skb)->reason &&
+			    vine_codel_drop(pipe, skb, now))
+				VINE_PIPE_CB(skb)->reason = busy;
 			__skb_queue_tail(&done, skb);
 			left--;
 		}
@@ -271,6 +333,7 @@ static void vine_pipe_add(struct vine_net *vn, struct vine_pipe *pipe,
 		return;
 	}
 	idle = vine_pipe_idle(pipe);
+	VINE_PIPE_CB(skb)->enq_us = vine_now_us();
 	__skb_queue_tail(&pipe->order, skb);
 	if (idle) {	/* first in the pipe: no worker can take it */
 		WRITE_ONCE(pipe->flush_cpu, raw_smp_processor_id());
