@@ -240,6 +240,30 @@ struct vine_chan {
 	unsigned long probe_answer;
 };
 
+/* CoDel (RFC 8289) on the time packets wait in a pipe, in microseconds. */
+struct vine_codel {
+	u32 first_above;	/* when the wait went above the target */
+	u32 drop_next;		/* when to drop next, while dropping */
+	u32 count;		/* drops since dropping began */
+	bool above;		/* first_above is set */
+	bool dropping;
+};
+
+/* Packets whose MACs are done on every CPU, kept in order (pipe.c). */
+struct vine_pipe {
+	struct vine_net *vn;
+	struct sk_buff_head order;	/* its lock guards the fields below */
+	struct sk_buff *next;		/* the first no worker took, or NULL */
+	bool flushing;			/* sending from the head */
+	bool stopped;
+	unsigned int cpu;		/* the last worker kicked */
+	unsigned int flush_cpu;		/* where it sends from */
+	u64 flushed_ns;			/* when it last did */
+	struct vine_codel codel;
+	struct work_struct flush_work;
+	struct vine_pipe_worker __percpu *workers;
+};
+
 /**
  * struct vine_net - one ViNe router (VR): the state of one network namespace
  * @net: the namespace this VR lives in
@@ -269,30 +293,6 @@ struct vine_chan {
  * @conns: every TCP connection (struct vine_conn)
  * @nconns: entries in @conns
  */
-/* Packets whose MACs are done on every CPU, kept in order (pipe.c). */
-/* CoDel (RFC 8289) on the time packets wait in a pipe, in microseconds. */
-struct vine_codel {
-	u32 first_above;	/* when the wait went above the target */
-	u32 drop_next;		/* when to drop next, while dropping */
-	u32 count;		/* drops since dropping began */
-	bool above;		/* first_above is set */
-	bool dropping;
-};
-
-struct vine_pipe {
-	struct vine_net *vn;
-	struct sk_buff_head order;	/* its lock guards the fields below */
-	struct sk_buff *next;		/* the first no worker took, or NULL */
-	bool flushing;			/* sending from the head */
-	bool stopped;
-	unsigned int cpu;		/* the last worker kicked */
-	unsigned int flush_cpu;		/* where it sends from */
-	u64 flushed_ns;			/* when it last did */
-	struct vine_codel codel;
-	struct work_struct flush_work;
-	struct vine_pipe_worker __percpu *workers;
-};
-
 struct vine_net {
 	struct net *net;
 	struct mutex lock; /* writers of config and tables; readers use RCU */
