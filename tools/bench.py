@@ -71,8 +71,13 @@ def ping():
         i = line.find("time=")
         if i >= 0:
             rtts.append(float(line[i + 5:].split()[0]) * 1000)
+    p50_p99(rtts, "ping replies")
+
+
+def p50_p99(rtts, what):
+    """Print the median and 99th percentile of round trips (us)."""
     if not rtts:
-        sys.exit("bench: no ping replies")
+        sys.exit("bench: no " + what)
     rtts.sort()
     p = lambda q: rtts[min(len(rtts) - 1, int(q * len(rtts)))]
     print("%.0f %.0f" % (p(0.50), p(0.99)))
@@ -110,11 +115,7 @@ def rr(addr, seconds):
         except socket.timeout:
             pass
         time.sleep(0.02)
-    if not rtts:
-        sys.exit("bench: no UDP echo answered")
-    rtts.sort()
-    p = lambda q: rtts[min(len(rtts) - 1, int(q * len(rtts)))]
-    print("%.0f %.0f" % (p(0.50), p(0.99)))
+    p50_p99(rtts, "UDP echo answered")
 
 
 def find(obj, key):
