@@ -219,8 +219,8 @@ int vine_nl_get_vn(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Fill one message per entry of @xa from index cb->args[@slot] on; @fill
- * returns 1 to skip an entry. Returns 0 at the end of @xa, or -EMSGSIZE
+ * Fill one message per entry of @xa from index cb->args[@slot] on.
+ * Returns 0 at the end of @xa, or -EMSGSIZE
  * when @skb is full: the next call resumes at the entry not sent.
  */
 static int vine_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
@@ -238,14 +238,11 @@ static int vine_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
 		if (!hdr)
 			return -EMSGSIZE;
 		err = fill(skb, idx, entry, arg);
-		if (err < 0) {
+		if (err) {
 			genlmsg_cancel(skb, hdr);
 			return err;
 		}
-		if (err)
-			genlmsg_cancel(skb, hdr);
-		else
-			genlmsg_end(skb, hdr);
+		genlmsg_end(skb, hdr);
 		cb->args[slot] = idx + 1;
 	}
 	return 0;
@@ -278,10 +275,6 @@ static u32 vine_dump_vnid(struct netlink_callback *cb)
 static int vine_fill_host(struct sk_buff *skb, unsigned long idx,
 			  void *entry, const void *arg)
 {
-	u32 only = *(const u32 *)arg;
-
-	if (only && xa_to_value(entry) != only)
-		return 1;
 	if (nla_put_u32(skb, VINE_A_VN_ID, xa_to_value(entry)) ||
 	    nla_put_in_addr(skb, VINE_A_ADDR, htonl(idx)))
 		return -EMSGSIZE;
@@ -292,9 +285,14 @@ int vine_nl_dump_host(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
 	u32 only = vine_dump_vnid(cb);
+	struct vine_vn *v;
 
 	rcu_read_lock();
-	vine_dump_xa(skb, cb, &vn->lndt, 0, vine_fill_host, &only);
+	/* One VN's hosts come from its own index. */
+	v = only ? xa_load(&vn->vns, only) : NULL;
+	if (!only || v)
+		vine_dump_xa(skb, cb, v ? &v->hosts : &vn->lndt, 0,
+			     vine_fill_host, NULL);
 	rcu_read_unlock();
 	return skb->len;
 }

@@ -2,7 +2,8 @@
 /*
  * ViNe router: the tables (thesis tables 3-4 to 3-6).
  *
- * LNDT: host address -> VN id, as xarray values: no allocation per host.
+ * LNDT: host address -> VN id, as xarray values: no allocation per host;
+ *	each VN has the same entries for its own hosts (vine_vn.hosts).
  * GNDT: one per VN; one xarray per prefix length, indexed by the prefix's
  *	top bits; a lookup tries the lengths in use, longest first.
  * Peers: a remote VR by id, with its key (NSKT), counters and replay
@@ -122,6 +123,12 @@ int vine_host_add(struct vine_net *vn, struct vine_vn *v, __be32 addr,
 			      GFP_KERNEL));
 	if (err)
 		return err;
+	err = xa_err(xa_store(&v->hosts, ntohl(addr), xa_mk_value(v->id),
+			      GFP_KERNEL));
+	if (err) {
+		xa_erase(&vn->lndt, ntohl(addr));
+		return err;
+	}
 	v->nhosts++;
 	vn->nhosts++;
 	return 0;
@@ -137,6 +144,7 @@ int vine_host_del(struct vine_net *vn, struct vine_vn *v, __be32 addr,
 		return -ENOENT;
 	}
 	xa_erase(&vn->lndt, ntohl(addr));
+	xa_erase(&v->hosts, ntohl(addr));
 	v->nhosts--;
 	vn->nhosts--;
 	return 0;
@@ -225,6 +233,7 @@ struct vine_vn *vine_vn_create(struct vine_net *vn, u32 id, const char *name)
 	strscpy(v->name, name ?: "", sizeof(v->name));
 	for (i = 0; i < VINE_PLENS; i++)
 		xa_init(&v->gndt[i]);
+	xa_init(&v->hosts);
 
 	err = xa_insert(&vn->vns, id, v, GFP_KERNEL);
 	if (err) {
@@ -255,16 +264,13 @@ void vine_vn_destroy(struct vine_net *vn, struct vine_vn *v)
 	vn->nvns--;
 
 	/* Tables may hold millions of entries: let others run meanwhile. */
-	xa_for_each(&vn->lndt, idx, entry) {
-		if (!v->nhosts)
-			break;
-		cond_resched();
-		if (xa_to_value(entry) != v->id)
-			continue;
+	xa_for_each(&v->hosts, idx, entry) {
 		xa_erase(&vn->lndt, idx);
-		v->nhosts--;
-		vn->nhosts--;
+		cond_resched();
 	}
+	xa_destroy(&v->hosts);
+	vn->nhosts -= v->nhosts;
+	v->nhosts = 0;
 	for (len = 0; len < VINE_PLENS; len++) {
 		xa_for_each(&v->gndt[len], idx, entry) {
 			vine_route_unlink(vn, v, len, idx);
@@ -353,16 +359,12 @@ void vine_tables_flush(struct vine_net *vn)
 	unsigned long idx;
 
 	mutex_lock(&vn->lock);
-	/* All hosts at once: no VN has to look for its own in the LNDT. */
-	xa_destroy(&vn->lndt);
-	vn->nhosts = 0;
-	xa_for_each(&vn->vns, idx, v) {
-		v->nhosts = 0;
+	xa_for_each(&vn->vns, idx, v)
 		vine_vn_destroy(vn, v);
-	}
 	xa_for_each(&vn->peers, idx, p)
 		vine_key_del(vn, p->id, NULL);
-	WARN_ON_ONCE(vn->nroutes || vn->npeers);
+	WARN_ON_ONCE(vn->nhosts || vn->nroutes || vn->npeers);
+	xa_destroy(&vn->lndt);
 	xa_destroy(&vn->vns);
 	xa_destroy(&vn->peers);
 	mutex_unlock(&vn->lock);

@@ -184,6 +184,8 @@ struct vine_route {
  * @id: VN id
  * @name: free text
  * @gndt: one xarray per prefix length, indexed by the prefix's top bits
+ * @hosts: this VN's hosts, as in vine_net.lndt: deleting a VN or listing
+ *	its hosts need not walk the hosts of every VN
  * @plens: bit N set when @gndt[N] is not empty (read locklessly)
  * @nroutes_len: routes per prefix length (under lock)
  * @nhosts: LNDT entries in this VN (under lock)
@@ -194,6 +196,7 @@ struct vine_vn {
 	u32 id;
 	char name[VINE_VN_NAME_LEN];
 	struct xarray gndt[VINE_PLENS];
+	struct xarray hosts;
 	u64 plens;
 	u32 nroutes_len[VINE_PLENS];
 	u32 nhosts;
