@@ -219,9 +219,35 @@ int vine_nl_get_vn(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
+ * One message: @fill's attributes for the entry at index @idx; the dump
+ * then resumes at index cb->args[@slot] = @idx + 1. Returns -EMSGSIZE
+ * when @skb is full.
+ */
+static int vine_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			 int slot, unsigned long idx, void *entry,
+			 int (*fill)(struct sk_buff *skb, unsigned long idx,
+				     void *entry, const void *arg),
+			 const void *arg)
+{
+	void *hdr = vine_dump_put(skb, cb);
+	int err;
+
+	if (!hdr)
+		return -EMSGSIZE;
+	err = fill(skb, idx, entry, arg);
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	cb->args[slot] = idx + 1;
+	return 0;
+}
+
+/*
  * Fill one message per entry of @xa from index cb->args[@slot] on.
- * Returns 0 at the end of @xa, or -EMSGSIZE
- * when @skb is full: the next call resumes at the entry not sent.
+ * Returns 0 at the end of @xa, or -EMSGSIZE when @skb is full: the next
+ * call resumes at the entry not sent.
  */
 static int vine_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
 			struct xarray *xa, int slot,
@@ -230,20 +256,13 @@ static int vine_dump_xa(struct sk_buff *skb, struct netlink_callback *cb,
 			const void *arg)
 {
 	unsigned long idx;
-	void *entry, *hdr;
+	void *entry;
 	int err;
 
 	xa_for_each_start(xa, idx, entry, cb->args[slot]) {
-		hdr = vine_dump_put(skb, cb);
-		if (!hdr)
-			return -EMSGSIZE;
-		err = fill(skb, idx, entry, arg);
-		if (err) {
-			genlmsg_cancel(skb, hdr);
+		err = vine_dump_one(skb, cb, slot, idx, entry, fill, arg);
+		if (err)
 			return err;
-		}
-		genlmsg_end(skb, hdr);
-		cb->args[slot] = idx + 1;
 	}
 	return 0;
 }
@@ -281,6 +300,26 @@ static int vine_fill_host(struct sk_buff *skb, unsigned long idx,
 	return 0;
 }
 
+/* The hosts of @v, from its bitmaps, by address from cb->args[0] on. */
+static void vine_dump_vn_hosts(struct sk_buff *skb,
+			       struct netlink_callback *cb, struct vine_vn *v)
+{
+	unsigned long blk, bits, bit, idx;
+	void *entry;
+
+	xa_for_each_start(&v->hosts, blk, entry,
+			  cb->args[0] >> VINE_HBLOCK_SHIFT) {
+		bits = xa_to_value(entry);
+		for_each_set_bit(bit, &bits, VINE_HBLOCK) {
+			idx = blk << VINE_HBLOCK_SHIFT | bit;
+			if (idx >= cb->args[0] &&
+			    vine_dump_one(skb, cb, 0, idx, xa_mk_value(v->id),
+					  vine_fill_host, NULL))
+				return;
+		}
+	}
+}
+
 int vine_nl_dump_host(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
@@ -288,11 +327,13 @@ int vine_nl_dump_host(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vine_vn *v;
 
 	rcu_read_lock();
-	/* One VN's hosts come from its own index. */
-	v = only ? xa_load(&vn->vns, only) : NULL;
-	if (!only || v)
-		vine_dump_xa(skb, cb, v ? &v->hosts : &vn->lndt, 0,
-			     vine_fill_host, NULL);
+	if (!only) {
+		vine_dump_xa(skb, cb, &vn->lndt, 0, vine_fill_host, NULL);
+	} else {
+		v = xa_load(&vn->vns, only);
+		if (v)
+			vine_dump_vn_hosts(skb, cb, v);
+	}
 	rcu_read_unlock();
 	return skb->len;
 }

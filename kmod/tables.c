@@ -2,8 +2,9 @@
 /*
  * ViNe router: the tables (thesis tables 3-4 to 3-6).
  *
- * LNDT: host address -> VN id, as xarray values: no allocation per host;
- *	each VN has the same entries for its own hosts (vine_vn.hosts).
+ * LNDT: host address -> VN id, as xarray values: no allocation per host.
+ *	Each VN has a bitmap of its own hosts too (vine_vn.hosts), one xarray
+ *	value per block of 32 addresses.
  * GNDT: one per VN; one xarray per prefix length, indexed by the prefix's
  *	top bits; a lookup tries the lengths in use, longest first.
  * Peers: a remote VR by id, with its key (NSKT), counters and replay
@@ -105,6 +106,23 @@ static void vine_route_free(struct vine_net *vn, struct vine_route *r)
 	kfree_rcu(r, rcu);
 }
 
+/* Add @addr (host order) to, or remove it from, the bitmaps of @v. */
+static int vine_vn_hosts_set(struct vine_vn *v, u32 addr, bool on)
+{
+	unsigned long blk = addr >> VINE_HBLOCK_SHIFT;
+	unsigned long bit = BIT(addr & (VINE_HBLOCK - 1));
+	void *entry = xa_load(&v->hosts, blk);
+	unsigned long bits = entry ? xa_to_value(entry) : 0;
+
+	bits = on ? bits | bit : bits & ~bit;
+	if (!bits) {
+		xa_erase(&v->hosts, blk);
+		return 0;
+	}
+	/* Only a new block allocates: removing a host cannot fail. */
+	return xa_err(xa_store(&v->hosts, blk, xa_mk_value(bits), GFP_KERNEL));
+}
+
 int vine_host_add(struct vine_net *vn, struct vine_vn *v, __be32 addr,
 		  struct netlink_ext_ack *extack)
 {
@@ -123,8 +141,7 @@ int vine_host_add(struct vine_net *vn, struct vine_vn *v, __be32 addr,
 			      GFP_KERNEL));
 	if (err)
 		return err;
-	err = xa_err(xa_store(&v->hosts, ntohl(addr), xa_mk_value(v->id),
-			      GFP_KERNEL));
+	err = vine_vn_hosts_set(v, ntohl(addr), true);
 	if (err) {
 		xa_erase(&vn->lndt, ntohl(addr));
 		return err;
@@ -144,7 +161,7 @@ int vine_host_del(struct vine_net *vn, struct vine_vn *v, __be32 addr,
 		return -ENOENT;
 	}
 	xa_erase(&vn->lndt, ntohl(addr));
-	xa_erase(&v->hosts, ntohl(addr));
+	vine_vn_hosts_set(v, ntohl(addr), false);
 	v->nhosts--;
 	vn->nhosts--;
 	return 0;
@@ -256,7 +273,7 @@ static void vine_vn_free_rcu(struct rcu_head *head)
 /* Remove a VN with its hosts and routes. */
 void vine_vn_destroy(struct vine_net *vn, struct vine_vn *v)
 {
-	unsigned long idx;
+	unsigned long idx, bits, bit;
 	void *entry;
 	int len;
 
@@ -265,7 +282,9 @@ void vine_vn_destroy(struct vine_net *vn, struct vine_vn *v)
 
 	/* Tables may hold millions of entries: let others run meanwhile. */
 	xa_for_each(&v->hosts, idx, entry) {
-		xa_erase(&vn->lndt, idx);
+		bits = xa_to_value(entry);
+		for_each_set_bit(bit, &bits, VINE_HBLOCK)
+			xa_erase(&vn->lndt, idx << VINE_HBLOCK_SHIFT | bit);
 		cond_resched();
 	}
 	xa_destroy(&v->hosts);

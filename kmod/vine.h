@@ -179,13 +179,18 @@ struct vine_route {
 
 #define VINE_PLENS 33	/* prefix lengths 0 to 32 */
 
+/* Blocks of vine_vn.hosts: as many addresses as an xarray value holds bits. */
+#define VINE_HBLOCK_SHIFT	(BITS_PER_LONG == 64 ? 5 : 4)
+#define VINE_HBLOCK		BIT(VINE_HBLOCK_SHIFT)
+
 /**
  * struct vine_vn - a virtual network and its GNDT
  * @id: VN id
  * @name: free text
  * @gndt: one xarray per prefix length, indexed by the prefix's top bits
- * @hosts: this VN's hosts, as in vine_net.lndt: deleting a VN or listing
- *	its hosts need not walk the hosts of every VN
+ * @hosts: this VN's hosts, so that deleting a VN or listing its hosts
+ *	need not walk the LNDT: address >> VINE_HBLOCK_SHIFT -> xa_mk_value
+ *	(bitmap of the block's addresses that are hosts of this VN)
  * @plens: bit N set when @gndt[N] is not empty (read locklessly)
  * @nroutes_len: routes per prefix length (under lock)
  * @nhosts: LNDT entries in this VN (under lock)

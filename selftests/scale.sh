@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 
 N=${VINE_SCALE_N:-100000}
-ktap_plan 15
+ktap_plan 17
 
 check "insmod vine.ko" vine_load
 ns_add scale
@@ -79,6 +79,8 @@ with open(d + "/odd", "w") as f:
         f.write("vn delete %d\n" % v)
 open(d + "/left", "w").write("%d\n" % left)
 open(d + "/vn7", "w").write(" ".join(vn7) + "\n")
+open(d + "/vn7odd", "w").write(" ".join(vn7[1::2]) + "\n")
+open(d + "/vn8after", "w").write(" ".join(vn7[::2] + vn8) + "\n")
 open(d + "/vn8", "w").write(" ".join(vn8) + "\n")
 PY
 check "1000 VNs, $N hosts over them" vx -b "$tmp/many"
@@ -86,11 +88,13 @@ check "vn delete the 500 odd VNs" vx -b "$tmp/odd"
 check_eq "status counts: the even VNs' $(cat "$tmp/left") hosts" \
 	"$(vx -j status | sed 's/"generation":[0-9]*,//')" \
 	"{\"module\":\"0.1.0\",\"vns\":500,\"hosts\":$(cat "$tmp/left"),\"routes\":0,\"peers\":0}"
-check_eq "vn show 8: its own hosts, in order" \
-	"$(vx -j vn show 8 | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["hosts"]))')" \
-	"$(cat "$tmp/vn8")"
+hosts_of() { vx -j vn show "$1" | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["hosts"]))'; }
+check_eq "vn show 8: its own hosts, in order" "$(hosts_of 8)" "$(cat "$tmp/vn8")"
 check "VN 7's hosts left the LNDT with it: they join VN 8" \
 	vx vn join 8 $(cat "$tmp/vn7")
+check "every other one of them leaves VN 8" vx vn leave 8 $(cat "$tmp/vn7odd")
+check_eq "vn show 8: the rest of VN 7's hosts, then its own" \
+	"$(hosts_of 8)" "$(cat "$tmp/vn8after")"
 t7=$(date +%s.%N)
 check "namespace deleted with them, module unloads" \
 	sh -c 'ip netns del scale && rmmod vine'
