@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 CANDS="plain vxlan wg vine0 vine vinep vineb"
 METRICS="tcp1 tcp4 udp64 udp1400 rtt_p50_us rtt_p99_us rtt_load_p50_us
 	rtt_load_p99_us cpu_s_per_gb"
-ktap_plan 6
+ktap_plan 7
 
 out=$VINE_TMP
 BENCH_VNS=4 BENCH_HOSTS=2000 BENCH_ROUTES=100 \
@@ -33,19 +33,22 @@ check_eq "every candidate has every figure, above zero" "${missing:-none}" none
 # Large tables: small, large, small samples; the unload leaves VN 1 with
 # the routes it had before the 100.
 scale=$(awk '$1 == "BENCH" && $2 == "vine" {
-		if ($3 == "scale_tcp1_small" && $4 > 0) s++
-		if ($3 == "scale_tcp1_large" && $4 > 0) l++
+		if ($3 ~ /^scale_(tcp1|udp64)_small$/ && $4 > 0) s++
+		if ($3 ~ /^scale_(tcp1|udp64)_large$/ && $4 > 0) l++
 		if ($3 == "scale_routes_dumped") d = $4
 		if ($3 == "scale_routes_left") r = $4
 	} END { printf "small %d large %d routes %d", s, l, d - r }' "$out/output")
-check_eq "large tables: 4 small and 3 large samples, 100 routes unloaded" \
-	"$scale" "small 4 large 3 routes 100"
+check_eq "large tables: 6 small and 4 large samples of TCP and of UDP 64 B, 100 routes unloaded" \
+	"$scale" "small 12 large 8 routes 100"
 
 check "report: results.json, results.txt, chart.dat" \
 	python3 "$REPO_DIR/tools/bench.py" report "$out/output" "$out"
 check_eq "ratios computed" \
 	"$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["ratios"]; print(sorted(r))' "$out/results.json")" \
 	"['vine/plain', 'vine/wg', 'vine0/plain', 'vine0/vxlan', 'vineb/plain', 'vineb/wg', 'vinep/plain', 'vinep/wg', 'vineq/plain', 'vineq/vine', 'vinet/plain', 'vinet/vine', 'vxlan/plain', 'wg/plain']"
+check_eq "large over small tables computed" \
+	"$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["other"]["vine"]; print(sorted(k for k in r if k.endswith("_over_small")))' "$out/results.json")" \
+	"['scale_tcp1_large_over_small', 'scale_udp64_large_over_small']"
 # The ViNe routers dropped nothing but the PMTU probes (too_big) and what
 # a UDP flood (iperf3 -b 0) pushes beyond a bound: a TCP connection's
 # backlog (tcp_full; TCP does not slow a UDP sender down) or, with a MAC,

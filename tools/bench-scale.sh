@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench, large tables (inside the guest, after tools/bench-guest.sh
-# has built candidate C's topology): TCP throughput h1 -> h2 with the small
-# tables, with 4,096 VNs, 1,000,000 LNDT entries and 100,000 GNDT routes on
-# r1 (the routes in the VN that carries the traffic), then with the small
-# tables again: small, large, small, so that a drift over the run (this
-# emulator speeds up as it goes) does not pass for an effect of the tables.
+# has built candidate C's topology): one-stream TCP throughput and 64-byte
+# UDP packets per second h1 -> h2 with the small tables, with 4,096 VNs,
+# 1,000,000 LNDT entries and 100,000 GNDT routes on r1 (the routes in the
+# VN that carries the traffic), then with the small tables again: small,
+# large, small, so that a drift over the run (this emulator speeds up as
+# it goes) does not pass for an effect of the tables. TCP goes through r1
+# in GSO packets of up to 64 KB, one set of look-ups each; the 64-byte
+# packets take one set each.
 # Memory per entry; vinectl loading and dumping 100,000 routes beside ip
 # -batch loading 100,000 kernel routes.
 #
@@ -27,9 +30,15 @@ used_kb() {
 	awk '/^MemTotal/ { t = $2 } /^MemFree/ { f = $2 } END { print t - f }' /proc/meminfo
 }
 per_entry() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.1f", (b - a) * 1024 / n }'; }
-tcp1() {
-	ip netns exec "${C}h1" iperf3 -c 172.16.2.10 -t "$T" -J >"$d/iperf.json" &&
-		python3 tools/bench.py iperf tcp "$d/iperf.json"
+iperf() {
+	ip netns exec "${C}h1" iperf3 -c 172.16.2.10 -t "$T" -J "$@" >"$d/iperf.json"
+}
+# One sample of each figure, as "BENCH C scale_tcp1_WHAT" and
+# "BENCH C scale_udp64_WHAT".
+sample() {
+	iperf && bench "$C" "scale_tcp1_$1" "$(python3 tools/bench.py iperf tcp "$d/iperf.json")" &&
+		iperf -u -b 0 -l 36 &&
+		bench "$C" "scale_udp64_$1" "$(python3 tools/bench.py iperf udp "$d/iperf.json")"
 }
 vx() { ip netns exec "${C}r1" vinectl "$@"; }
 
@@ -66,11 +75,11 @@ with open(d + "/routes", "w") as f, open(d + "/iproutes", "w") as g:
 unload.close()
 PY
 
-# Samples small (2), large (3), small (2): the report takes the medians
-# and their ratio. One run first, not counted, warms the emulator up.
-tcp1 >/dev/null || exit 1
-for i in 1 2; do
-	bench "$C" scale_tcp1_small "$(tcp1)" || exit 1
+# Samples small (3), large (4), small (3): the report takes the medians
+# and their ratios. One run first, not counted, warms the emulator up.
+iperf || exit 1
+for i in 1 2 3; do
+	sample small || exit 1
 done
 vx vr set space 172.16.0.0/12,10.128.0.0/9 || exit 1
 
@@ -96,16 +105,16 @@ bench "$C" scale_routes_dump_s "$(since "$t")"
 bench "$C" scale_routes_dumped "$n"
 vx -j status
 
-for i in 1 2 3; do
-	bench "$C" scale_tcp1_large "$(tcp1)" || exit 1
+for i in 1 2 3 4; do
+	sample large || exit 1
 done
 t=$(now)
 vx -b "$d/unload" || exit 1
 bench "$C" scale_unload_s "$(since "$t")"
 bench "$C" scale_routes_left "$(vx route list 1 | wc -l)"
 vx -j status
-for i in 1 2; do
-	bench "$C" scale_tcp1_small "$(tcp1)" || exit 1
+for i in 1 2 3; do
+	sample small || exit 1
 done
 
 # The same number of kernel routes with ip -batch, in a namespace of its own.

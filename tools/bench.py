@@ -164,10 +164,11 @@ def report(output, outdir):
             ms[m] = statistics.median(v) if len(v) == 1 else {
                 "median": statistics.median(v), "samples": v}
     big = extra.get("vine", {})
-    if "scale_tcp1_small" in big and "scale_tcp1_large" in big:
-        med_of = lambda x: x["median"] if isinstance(x, dict) else x
-        big["scale_tcp1_large_over_small"] = round(
-            med_of(big["scale_tcp1_large"]) / med_of(big["scale_tcp1_small"]), 3)
+    med_of = lambda x: x["median"] if isinstance(x, dict) else x
+    for m in ("tcp1", "udp64"):
+        s, l = big.get("scale_%s_small" % m), big.get("scale_%s_large" % m)
+        if s and l:
+            big["scale_%s_large_over_small" % m] = round(med_of(l) / med_of(s), 3)
     res = {"kernel": info.get("kernel"), "seconds": info.get("seconds"),
            "reps": info.get("reps"), "candidates": {}, "ratios": {},
            "other": extra}
