@@ -23,7 +23,7 @@
  * stream would fill it (the CPUs are its bottleneck) and wait there
  * for hundreds of milliseconds: CoDel (RFC 8289) drops packets at the
  * head while they have waited over VINE_CODEL_TARGET_US for an interval
- * (rx_busy, tx_busy too), so the senders slow down before that. Packets
+ * (rx_codel, tx_codel), so the senders slow down before that. Packets
  * over TCP, channel messages and packets for a limited VR do not use the
  * pipes.
  */
@@ -203,8 +203,8 @@ static void vine_pipe_flush(struct vine_pipe *pipe)
 {
 	unsigned int left = VINE_PIPE_FLUSH_MAX;
 	struct vine_net *vn = pipe->vn;
-	u8 busy = vine_pipe_is_tx(vn, pipe) ? VINE_DROP_TX_BUSY :
-					      VINE_DROP_RX_BUSY;
+	u8 late = vine_pipe_is_tx(vn, pipe) ? VINE_DROP_TX_CODEL :
+					      VINE_DROP_RX_CODEL;
 	struct sk_buff_head done;
 	struct sk_buff *skb;
 	u32 now;
@@ -224,7 +224,7 @@ static void vine_pipe_flush(struct vine_pipe *pipe)
 			__skb_unlink(skb, &pipe->order);
 			if (!VINE_PIPE_CB(skb)->reason &&
 			    vine_codel_drop(pipe, skb, now))
-				VINE_PIPE_CB(skb)->reason = busy;
+				VINE_PIPE_CB(skb)->reason = late;
 			__skb_queue_tail(&done, skb);
 			left--;
 		}

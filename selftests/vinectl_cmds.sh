@@ -14,7 +14,7 @@ ktap_plan 90
 
 NOMOD="vinectl: the vine kernel module is not loaded (modprobe vine)"
 NOPERM="vinectl: permission denied: configuring ViNe needs CAP_NET_ADMIN (run as root)"
-DROPS0='{"not_in_lndt":0,"no_route":0,"route_disabled":0,"loop":0,"no_key":0,"too_big":0,"ttl":0,"tx_error":0,"malformed":0,"bad_version":0,"not_for_us":0,"unknown_peer":0,"bad_mac":0,"replay":0,"wrong_vn":0,"delivery":0,"queue_full":0,"no_channel":0,"tcp_down":0,"tcp_full":0,"rx_busy":0,"tx_busy":0}'
+DROPS0='{"not_in_lndt":0,"no_route":0,"route_disabled":0,"loop":0,"no_key":0,"too_big":0,"ttl":0,"tx_error":0,"malformed":0,"bad_version":0,"not_for_us":0,"unknown_peer":0,"bad_mac":0,"replay":0,"wrong_vn":0,"delivery":0,"queue_full":0,"no_channel":0,"tcp_down":0,"tcp_full":0,"rx_busy":0,"tx_busy":0,"rx_codel":0,"tx_codel":0}'
 ZERO='"tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0'
 
 V() {

@@ -273,7 +273,8 @@ done
 # Drops must stay at zero on the ViNe routers, apart from too_big (the
 # PMTU discovery of the TCP runs), for vinet tcp_full (the UDP floods
 # overflow the TCP connection's backlog) and with a MAC tx_busy and rx_busy
-# (the floods overflow the pipes): the report lists them.
+# (the floods overflow the pipes) or tx_codel and rx_codel (their CoDel):
+# the report lists them.
 for c in $CANDS; do
 	case $c in vine*) ;; *) continue ;; esac
 	for i in r1 r2 q; do

@@ -40,6 +40,8 @@ static const char *const drop_names[] = {
 	[VINE_DROP_TCP_FULL] = "tcp_full",
 	[VINE_DROP_RX_BUSY] = "rx_busy",
 	[VINE_DROP_TX_BUSY] = "tx_busy",
+	[VINE_DROP_RX_CODEL] = "rx_codel",
+	[VINE_DROP_TX_CODEL] = "tx_codel",
 };
 
 static_assert(ARRAY_SIZE(drop_names) == VINE_DROP_MAX + 1,

@@ -148,6 +148,10 @@ enum vine_route_type {
  *	of the VR's queue
  * @VINE_DROP_TX_BUSY: packets to send wait for their MAC at the bound of
  *	the VR's queue
+ * @VINE_DROP_RX_CODEL: received packet dropped by the CoDel of the VR's
+ *	queue: packets waited there too long
+ * @VINE_DROP_TX_CODEL: packet to send dropped by the CoDel of the VR's
+ *	queue
  */
 enum vine_drop {
 	VINE_DROP_UNSPEC,
@@ -173,6 +177,8 @@ enum vine_drop {
 	VINE_DROP_TCP_FULL,
 	VINE_DROP_RX_BUSY,
 	VINE_DROP_TX_BUSY,
+	VINE_DROP_RX_CODEL,
+	VINE_DROP_TX_CODEL,
 
 	__VINE_DROP_MAX
 };
