@@ -37,9 +37,10 @@ scale=$(awk '$1 == "BENCH" && $2 == "vine" {
 		if ($3 ~ /^scale_(tcp1|udp64)_large$/ && $4 > 0) l++
 		if ($3 == "scale_routes_dumped") d = $4
 		if ($3 == "scale_routes_left") r = $4
-	} END { printf "small %d large %d routes %d", s, l, d - r }' "$out/output")
-check_eq "large tables: 6 small and 4 large samples of TCP and of UDP 64 B, 100 routes unloaded" \
-	"$scale" "small 12 large 8 routes 100"
+		if ($3 ~ /^scale_lookup_pct_(small|large)$/ && $4 ~ /^[0-9]+\.[0-9][0-9]$/) p++
+	} END { printf "small %d large %d routes %d lookup shares %d", s, l, d - r, p }' "$out/output")
+check_eq "large tables: 6 small and 4 large samples of TCP and of UDP 64 B, 100 routes unloaded, 2 look-up shares" \
+	"$scale" "small 12 large 8 routes 100 lookup shares 2"
 
 check "report: results.json, results.txt, chart.dat" \
 	python3 "$REPO_DIR/tools/bench.py" report "$out/output" "$out"

@@ -9,7 +9,10 @@
 # large, small, so that a drift over the run (this emulator speeds up as
 # it goes) does not pass for an effect of the tables. TCP goes through r1
 # in GSO packets of up to 64 KB, one set of look-ups each; the 64-byte
-# packets take one set each.
+# packets take one set each. The emulator's drift over a minute is
+# larger than what the tables cost, so with each size, a 64-byte run
+# under perf gives the share of the CPU's samples in the look-ups
+# themselves: a bound on what the tables' size can cost.
 # Memory per entry; vinectl loading and dumping 100,000 routes beside ip
 # -batch loading 100,000 kernel routes.
 #
@@ -32,6 +35,17 @@ used_kb() {
 per_entry() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.1f", (b - a) * 1024 / n }'; }
 iperf() {
 	ip netns exec "${C}h1" iperf3 -c 172.16.2.10 -t "$T" -J "$@" >"$d/iperf.json"
+}
+# Percent of the CPU samples (all CPUs) in the table look-ups, during a
+# 64-byte UDP run: the xarray walks (LNDT, GNDT, peers) and the GNDT's
+# loop over prefix lengths. No other xarray is looked up on this path.
+lookups() {
+	perf record -q -a -e cpu-clock -F 999 -o "$d/perf.data" -- \
+		ip netns exec "${C}h1" iperf3 -c 172.16.2.10 -t "$T" -u -b 0 -l 36 \
+		>/dev/null 2>"$d/perf.err" || { cat "$d/perf.err" >&2; return 1; }
+	perf report -q -i "$d/perf.data" --stdio --no-children --sort sym 2>/dev/null |
+		awk '$3 ~ /^(xa_load|xas_load|xas_descend|xas_start|vine_gndt_lookup)$/ {
+			sub("%", "", $1); s += $1 } END { printf "%.2f\n", s }'
 }
 # One sample of each figure, as "BENCH C scale_tcp1_WHAT" and
 # "BENCH C scale_udp64_WHAT".
@@ -81,6 +95,8 @@ iperf || exit 1
 for i in 1 2 3; do
 	sample small || exit 1
 done
+pct=$(lookups) || exit 1
+bench "$C" scale_lookup_pct_small "$pct"
 vx vr set space 172.16.0.0/12,10.128.0.0/9 || exit 1
 
 m0=$(used_kb)
@@ -108,6 +124,8 @@ vx -j status
 for i in 1 2 3 4; do
 	sample large || exit 1
 done
+pct=$(lookups) || exit 1
+bench "$C" scale_lookup_pct_large "$pct"
 t=$(now)
 vx -b "$d/unload" || exit 1
 bench "$C" scale_unload_s "$(since "$t")"

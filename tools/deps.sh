@@ -6,8 +6,9 @@
 # The 6.12 kernel is the newest linux-image-6.12.*+deb12-amd64 that the
 # archive offers with its headers.
 #
-#   tools/deps.sh          what make check, demo and lint need
-#   tools/deps.sh bench    and what make bench adds (gnuplot, perf)
+#   tools/deps.sh          what make check, demo and lint need (perf: the
+#                          smoke run of the large tables' look-up share)
+#   tools/deps.sh bench    and what make bench adds (gnuplot)
 set -euo pipefail
 
 pkgs=(
@@ -15,9 +16,9 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse
 	qemu-system-x86 busybox-static kmod cpio xz-utils zstd
 	iproute2 iputils-ping nftables conntrack iperf3 tcpdump ethtool python3 procps util-linux
-	wireguard-tools
+	wireguard-tools linux-perf
 )
-[ "${1:-}" = bench ] && pkgs+=(gnuplot-nox linux-perf)
+[ "${1:-}" = bench ] && pkgs+=(gnuplot-nox)
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed$'
