@@ -4,7 +4,7 @@
  *
  * LNDT: host address -> VN id, as xarray values: no allocation per host.
  *	Each VN has a bitmap of its own hosts too (vine_vn.hosts), one xarray
- *	value per block of 32 addresses.
+ *	value per block of VINE_HBLOCK addresses.
  * GNDT: one per VN; one xarray per prefix length, indexed by the prefix's
  *	top bits; a lookup tries the lengths in use, longest first.
  * Peers: a remote VR by id, with its key (NSKT), counters and replay
