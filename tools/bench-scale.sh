@@ -36,12 +36,14 @@ per_entry() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.1f", (b - a) 
 iperf() {
 	ip netns exec "${C}h1" iperf3 -c 172.16.2.10 -t "$T" -J "$@" >"$d/iperf.json"
 }
+UDP64=(-u -b 0 -l 36)	# UDP flood of 64-byte IP packets
 # Percent of the CPU samples (all CPUs) in the table look-ups, during a
 # 64-byte UDP run: the xarray walks (LNDT, GNDT, peers) and the GNDT's
-# loop over prefix lengths. No other xarray is looked up on this path.
+# loop over prefix lengths. Any other xarray look-up on the path counts
+# too: the figure is an upper bound.
 lookups() {
 	perf record -q -a -e cpu-clock -F 999 -o "$d/perf.data" -- \
-		ip netns exec "${C}h1" iperf3 -c 172.16.2.10 -t "$T" -u -b 0 -l 36 \
+		ip netns exec "${C}h1" iperf3 -c 172.16.2.10 -t "$T" "${UDP64[@]}" \
 		>/dev/null 2>"$d/perf.err" || { cat "$d/perf.err" >&2; return 1; }
 	perf report -q -i "$d/perf.data" --stdio --no-children --sort sym 2>/dev/null |
 		awk '$3 ~ /^(xa_load|xas_load|xas_descend|xas_start|vine_gndt_lookup)$/ {
@@ -51,7 +53,7 @@ lookups() {
 # "BENCH C scale_udp64_WHAT".
 sample() {
 	iperf && bench "$C" "scale_tcp1_$1" "$(python3 tools/bench.py iperf tcp "$d/iperf.json")" &&
-		iperf -u -b 0 -l 36 &&
+		iperf "${UDP64[@]}" &&
 		bench "$C" "scale_udp64_$1" "$(python3 tools/bench.py iperf udp "$d/iperf.json")"
 }
 vx() { ip netns exec "${C}r1" vinectl "$@"; }
