@@ -165,6 +165,9 @@ bool vine_chan_hold(struct vine_net *vn, const struct vine_cfg *cfg,
 		vine_drop(vn, NULL, p, VINE_DROP_QUEUE_FULL);
 		kfree_skb(skb);
 	} else {
+		/* It may wait long: no conntrack entry or device kept. */
+		nf_reset_ct(skb);
+		skb->dev = NULL;
 		__skb_queue_tail(&p->queue, skb);
 		p->queue_bytes += skb->len;
 	}
@@ -572,5 +575,4 @@ void vine_chan_stop(struct vine_net *vn)
 void vine_peer_chan_free(struct vine_peer *p)
 {
 	skb_queue_purge(&p->queue);
-	vine_peer_tcp_free(p);
 }

@@ -8,6 +8,7 @@
  * too. The rest came from a host on our LAN to be routed through ViNe:
  *
  *   source not in the LNDT                    drop (not_in_lndt)
+ *   not in on the way back to the source      drop (spoofed)
  *   destination a local host of the same VN   pass: plain routing
  *   destination a local host of another VN    drop (wrong_vn)
  *   no GNDT route in the source's VN          drop (no_route)
@@ -19,6 +20,8 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <net/ip.h>
+#include <net/ip_fib.h>
+#include <net/nexthop.h>
 
 #include "vine.h"
 
@@ -33,13 +36,41 @@ static bool vine_in_space(const struct vine_cfg *cfg, __be32 addr)
 }
 
 /*
+ * Strict reverse path: did @skb come in on an interface through which we
+ * reach its source? A host of ours is trusted for its own address only
+ * where it sits. The stack's rp_filter runs after PRE_ROUTING: too late.
+ */
+static bool vine_rpf_ok(struct net *net, const struct sk_buff *skb,
+			const struct net_device *in)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct flowi4 fl4 = {
+		.daddr = iph->saddr,
+		.saddr = iph->daddr,
+		.flowi4_iif = LOOPBACK_IFINDEX,
+		.flowi4_mark = skb->mark,
+	};
+	struct fib_result res;
+	int i;
+
+	if (fib_lookup(net, &fl4, &res, 0) || res.type != RTN_UNICAST)
+		return false;
+	for (i = 0; i < fib_info_num_path(res.fi); i++)
+		if (fib_info_nhc(res.fi, i)->nhc_dev == in)
+			return true;
+	return false;
+}
+
+/*
  * The verdict on a host packet bound for the ViNe space: NF_STOLEN when
  * sent, NF_ACCEPT for a local host of the same VN, else NF_DROP with
  * *reason.
  */
 static unsigned int vine_route_packet(struct vine_net *vn,
 				      const struct vine_cfg *cfg,
-				      struct sk_buff *skb, struct vine_vn **vp,
+				      struct sk_buff *skb,
+				      const struct net_device *in,
+				      struct vine_vn **vp,
 				      enum vine_drop *reason)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -54,6 +85,10 @@ static unsigned int vine_route_packet(struct vine_net *vn,
 	}
 	v = xa_load(&vn->vns, xa_to_value(src));
 	*vp = v;
+	if (!vine_rpf_ok(vn->net, skb, in)) {
+		*reason = VINE_DROP_SPOOFED;
+		return NF_DROP;
+	}
 
 	dst = xa_load(&vn->lndt, ntohl(iph->daddr));
 	if (dst) {
@@ -95,7 +130,7 @@ static unsigned int vine_nf_prerouting(void *priv, struct sk_buff *skb,
 	    __ip_dev_find(state->net, iph->daddr, false))
 		return NF_ACCEPT;
 
-	verdict = vine_route_packet(vn, cfg, skb, &v, &reason);
+	verdict = vine_route_packet(vn, cfg, skb, state->in, &v, &reason);
 	if (verdict == NF_DROP)
 		vine_drop(vn, v, NULL, reason);
 	return verdict;

@@ -31,7 +31,7 @@ static int __net_init vine_net_init(struct net *net)
 
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	vn->stats = vine_stats_alloc();
-	vn->drops = alloc_percpu(struct vine_drops);
+	vn->drops = vine_drops_alloc();
 	if (!cfg || !vn->stats || !vn->drops || vine_pipes_init(vn)) {
 		kfree(cfg);
 		free_percpu(vn->stats);
@@ -53,15 +53,20 @@ static void __net_exit vine_net_exit(struct net *net)
 {
 	struct vine_net *vn = vine_pernet(net);
 
-	/* Stop both entry points, then empty the tables. */
+	/*
+	 * The teardown order, once: stop every entry point (the hook, UDP,
+	 * then TCP, which also opens nothing more), wait for receivers in
+	 * flight, drain the pipes they fed; only then stop the channel
+	 * work, which nothing can re-arm any more, and empty the tables.
+	 */
 	mutex_lock(&vn->lock);
 	vine_hook_unregister(vn);
 	vine_socket_close(vn);
 	mutex_unlock(&vn->lock);
+	vine_tcp_stop(vn);
 	synchronize_net();	/* no receiver still queues */
 	vine_pipes_stop(vn);
 	vine_chan_stop(vn);
-	vine_tcp_stop(vn);
 	vine_tables_flush(vn);
 
 	kfree(rcu_dereference_protected(vn->cfg, true));

@@ -3,7 +3,7 @@
  * ViNe router: the generic netlink family "vine", its only control path.
  *
  * Every command acts on the caller's network namespace and needs
- * CAP_NET_ADMIN over it. Every attribute has a policy; every rejection
+ * CAP_NET_ADMIN over it; so does listening to the events. Every attribute has a policy; every rejection
  * carries an extack message. A change runs under the VR's mutex, bumps
  * its generation and is echoed to the "events" multicast group.
  */
@@ -83,6 +83,7 @@ static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
 	[VINE_A_CHAN_SINCE] = VINE_READ_ONLY,
 	[VINE_A_QUEUE_LEN] = VINE_READ_ONLY,
 	[VINE_A_TCP] = VINE_READ_ONLY,
+	[VINE_A_ROUTE_VR] = { .type = NLA_BE32 },
 };
 
 /* Tell listeners what changed: the request's attributes, never a key. */
@@ -286,6 +287,8 @@ static int vine_nl_set_vr(struct vine_net *vn, struct genl_info *info)
 	struct vine_cfg *old = rcu_dereference_protected(vn->cfg,
 						lockdep_is_held(&vn->lock));
 	struct nlattr **attrs = info->attrs;
+	bool hooked = vn->hooked;
+	struct socket *listener;
 	struct vine_cfg *cfg;
 	int err;
 
@@ -307,22 +310,25 @@ static int vine_nl_set_vr(struct vine_net *vn, struct genl_info *info)
 	if (err)
 		goto err_free;
 
-	if (!rcu_access_pointer(vn->sock) || cfg->port != old->port) {
-		err = vine_tcp_listen(vn, cfg->port);
-		if (err) {
-			NL_SET_ERR_MSG(info->extack, "cannot listen on the TCP port");
-			goto err_free;
-		}
-		err = vine_socket_open(vn, cfg->port);
-		if (err) {
-			NL_SET_ERR_MSG(info->extack, "cannot open the UDP port");
-			goto err_free;
-		}
-	}
+	/* What can fail first: a refused request changes nothing. */
 	err = vine_hook_register(vn);
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "cannot register the netfilter hook");
 		goto err_free;
+	}
+	if (!rcu_access_pointer(vn->sock) || cfg->port != old->port) {
+		err = vine_tcp_listen_open(vn, cfg->port, &listener);
+		if (err) {
+			NL_SET_ERR_MSG(info->extack, "cannot listen on the TCP port");
+			goto err_unhook;
+		}
+		err = vine_socket_open(vn, cfg->port);
+		if (err) {
+			sock_release(listener);
+			NL_SET_ERR_MSG(info->extack, "cannot open the UDP port");
+			goto err_unhook;
+		}
+		vine_tcp_listen(vn, listener);
 	}
 	rcu_assign_pointer(vn->cfg, cfg);
 	kfree_rcu(old, rcu);
@@ -330,6 +336,9 @@ static int vine_nl_set_vr(struct vine_net *vn, struct genl_info *info)
 		vine_chan_kick(vn);
 	return 0;
 
+err_unhook:
+	if (!hooked)
+		vine_hook_unregister(vn);
 err_free:
 	kfree(cfg);
 	return err;
@@ -509,8 +518,9 @@ static const struct genl_ops vine_genl_ops[] = {
 	VINE_GET(VINE_CMD_GET_STATS, vine_nl_get_stats),
 };
 
+/* Events tell host addresses, routes and peers' NAT addresses. */
 static const struct genl_multicast_group vine_mcgrps[] = {
-	{ .name = VINE_MCGRP_EVENTS, },
+	{ .name = VINE_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN, },
 };
 
 struct genl_family vine_genl_family __ro_after_init = {

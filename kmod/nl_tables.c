@@ -132,6 +132,23 @@ int vine_nl_new_route(struct vine_net *vn, struct genl_info *info)
 		tmpl.proto = nla_get_u8(attrs[VINE_A_PROTO]);
 	if (attrs[VINE_A_ROUTE_TYPE])
 		tmpl.type = nla_get_u8(attrs[VINE_A_ROUTE_TYPE]);
+	tmpl.vr = ntohl(tmpl.via);
+	if (tmpl.type == VINE_ROUTE_QUEUE) {
+		if (VINE_REQUIRE(info, VINE_A_ROUTE_VR,
+				 "VR behind the queue VR (vr VR-ID)"))
+			return -EINVAL;
+		tmpl.vr = ntohl(nla_get_in_addr(attrs[VINE_A_ROUTE_VR]));
+		if (tmpl.vr == ntohl(tmpl.via)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    attrs[VINE_A_ROUTE_VR],
+					    "the VR behind the queue VR is the queue VR");
+			return -EINVAL;
+		}
+	} else if (attrs[VINE_A_ROUTE_VR]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VINE_A_ROUTE_VR],
+				    "only a route of type queue names a VR behind");
+		return -EINVAL;
+	}
 	return vine_route_set(vn, v, prefix, plen, &tmpl,
 			      nla_get_flag(attrs[VINE_A_REPLACE]),
 			      info->extack);
@@ -356,7 +373,9 @@ static int vine_fill_route(struct sk_buff *skb, unsigned long idx,
 	    nla_put_in_addr(skb, VINE_A_VIA, r->via) ||
 	    nla_put_u16(skb, VINE_A_PORT, ntohs(r->port)) ||
 	    nla_put_u8(skb, VINE_A_PROTO, r->proto) ||
-	    nla_put_u8(skb, VINE_A_ROUTE_TYPE, r->type))
+	    nla_put_u8(skb, VINE_A_ROUTE_TYPE, r->type) ||
+	    (r->type == VINE_ROUTE_QUEUE &&
+	     nla_put_in_addr(skb, VINE_A_ROUTE_VR, htonl(r->vr))))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -11,9 +11,11 @@
  *   counter not seen before   replay         (with a MAC mode)
  *   GET, NULL: a MAC mode     no_channel     then channel.c takes them
  *   inner IPv4 header         malformed
+ *   destination host in VN    wrong_vn       (QUEUE for no host here:
+ *                                             relayed, below)
+ *   sender speaks for source  bad_source     (see vine_source_ok())
  *   QUEUE, for no host here:  relayed like an intercepted packet
  *                             (no_route, route_disabled, loop, ttl)
- *   destination host in VN    wrong_vn
  *   on-link route to the host delivery
  *
  * Delivery goes through the output path (route lookup, POST_ROUTING,
@@ -36,9 +38,12 @@ static enum vine_drop vine_check_inner(struct sk_buff *skb)
 	if (!pskb_may_pull(skb, sizeof(*iph)))
 		return VINE_DROP_MALFORMED;
 	iph = ip_hdr(skb);
+	if (iph->version != 4 || iph->ihl < 5 ||
+	    !pskb_may_pull(skb, iph->ihl * 4))
+		return VINE_DROP_MALFORMED;
+	iph = ip_hdr(skb);
 	len = ntohs(iph->tot_len);
-	if (iph->version != 4 || iph->ihl < 5 || len < iph->ihl * 4 ||
-	    len != skb->len)
+	if (len < iph->ihl * 4 || len != skb->len)
 		return VINE_DROP_MALFORMED;
 	skb_set_transport_header(skb, iph->ihl * 4);
 	return VINE_DROP_UNSPEC;
@@ -114,6 +119,38 @@ static void vine_peer_seen(struct vine_net *vn, struct vine_peer *p,
 }
 
 /*
+ * May VR @from, which sent us a packet of VN @v (itself, or relaying it),
+ * speak for the packet's inner source @saddr? Only our own tables vouch
+ * for it: our route for @saddr in @v must lead to @from, or, for a route
+ * of type queue, to the VR behind it or to the queue VR it goes via. A
+ * limited VR also takes what its own queue VRs relay, from any source
+ * its routes lead elsewhere: they relay for everyone (a queue VR checked
+ * the first hop with its own tables). A host of ours never comes from
+ * outside. With a MAC mode, @from is the VR whose key verified the packet.
+ */
+static bool vine_source_ok(struct vine_net *vn, const struct vine_cfg *cfg,
+			   struct vine_vn *v, u32 from, __be32 saddr)
+{
+	const struct vine_route *r;
+	int i;
+
+	if (xa_load(&vn->lndt, ntohl(saddr)))
+		return false;
+	r = vine_gndt_lookup(v, saddr);
+	if (!r || r->type == VINE_ROUTE_DISABLED)
+		return false;
+	if (from == r->vr ||
+	    (r->type == VINE_ROUTE_QUEUE && from == r->peer->id))
+		return true;
+	if (!cfg->limited)
+		return false;
+	for (i = 0; i < cfg->nqueue_vrs; i++)
+		if (from == ntohl(cfg->queue_vrs[i].addr))
+			return true;
+	return false;
+}
+
+/*
  * A QUEUE packet for a host that is not ours: pass it on to the VR its
  * VN's GNDT names here (a limited VR we serve, most often). Never to
  * another queue VR: a packet takes at most three VR hops.
@@ -180,9 +217,20 @@ void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
 		reason = VINE_DROP_NOT_FOR_US;
 		goto drop;
 	}
+	/*
+	 * What no key of ours can verify takes no place in the receive pipe
+	 * and no time of its CPUs.
+	 */
+	p = xa_load(&vn->peers, ntohl(vh->src_vr));
+	if (cfg->mac_mode != VINE_MAC_NONE &&
+	    (!p || !rcu_access_pointer(p->key) || !(vh->flags & VINE_F_MAC))) {
+		reason = p && rcu_access_pointer(p->key) ?
+			 VINE_DROP_BAD_MAC : VINE_DROP_UNKNOWN_PEER;
+		p = NULL;	/* not the claimed peer's drop */
+		goto drop;
+	}
 	if (!control && vine_rxq_take(vn, cfg, skb, from))
 		return;
-	p = xa_load(&vn->peers, ntohl(vh->src_vr));
 	reason = vine_verify(p, cfg->mac_mode, skb);
 	vine_rcv_auth(vn, cfg, p, skb, from, reason);
 	return;
@@ -203,14 +251,17 @@ void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
 	const struct vinehdr *vh = (void *)skb->data;
 	u8 type = vh->type;
 	bool control = type == VINE_PKT_GET || type == VINE_PKT_NULL;
+	u32 src_vr = ntohl(vh->src_vr);
 	struct vine_vn *v = NULL;
 	unsigned int len, pkts;
 	bool relay;
 	u32 vnid;
 	void *host;
 
-	if (reason)
+	if (reason) {
+		p = NULL;	/* not authentic: not the claimed peer's drop */
 		goto drop;
+	}
 	if (cfg->mac_mode != VINE_MAC_NONE) {
 		if (!p) {	/* removed since it was verified */
 			reason = VINE_DROP_UNKNOWN_PEER;
@@ -246,6 +297,13 @@ void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
 		reason = VINE_DROP_WRONG_VN;
 		goto drop;
 	}
+	if (!vine_source_ok(vn, cfg, v, src_vr, ip_hdr(skb)->saddr)) {
+		reason = VINE_DROP_BAD_SOURCE;
+		goto drop;
+	}
+	/* Without a MAC, a packet that passed every check is all there is. */
+	if (cfg->mac_mode == VINE_MAC_NONE && p && from->conn)
+		vine_tcp_seen(from->conn, p, false);
 
 	len = vine_skb_bytes(skb, &pkts);
 	reason = relay ? vine_relay(vn, cfg, cfg->id ?: ntohl(from->daddr), v,

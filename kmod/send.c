@@ -211,6 +211,14 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 	unsigned int mtu;
 	__be32 saddr;
 
+	/*
+	 * The outer IPv4 length (and, 28 bytes further, our size field)
+	 * must hold the packet with what we add: 16 bits.
+	 */
+	if (!skb_is_gso(skb) && skb->len > IP_MAX_MTU - VINE_OVERHEAD) {
+		reason = VINE_DROP_TOO_LONG;
+		goto drop;
+	}
 	if (cfg->mac_mode != VINE_MAC_NONE) {
 		key = rcu_dereference(d.p->key);
 		if (!key) {

@@ -20,6 +20,18 @@ struct vine_stats __percpu *vine_stats_alloc(void)
 	return s;
 }
 
+struct vine_drops __percpu *vine_drops_alloc(void)
+{
+	struct vine_drops __percpu *d;
+	int cpu;
+
+	d = alloc_percpu(struct vine_drops);
+	if (d)
+		for_each_possible_cpu(cpu)
+			u64_stats_init(&per_cpu_ptr(d, cpu)->syncp);
+	return d;
+}
+
 /*
  * The packets and inner bytes @skb (at its inner IPv4 header) stands
  * for: a GSO packet counts as the segments it is cut into, each with its

@@ -92,8 +92,10 @@ err_free:
 
 void vine_peer_put(struct vine_net *vn, struct vine_peer *p)
 {
+	lockdep_assert_held(&vn->lock);
 	if (--p->refs)
 		return;
+	vine_peer_tcp_detach(vn, p);
 	xa_erase(&vn->peers, p->id);
 	vn->npeers--;
 	INIT_RCU_WORK(&p->rwork, vine_peer_free_work);

@@ -19,7 +19,8 @@
  * between are dropped as tcp_down. A VR accepts VINE_TCP_MAX_CONNS
  * connections at most, and closes one opened to it that has not proved
  * its peer within VINE_TCP_PROVE; when full, a new one takes the place of
- * the oldest that has proved nothing yet. A connection that carries
+ * the oldest that has proved nothing yet. Those it opens itself (one a
+ * peer) do not count: strangers cannot keep a VR from its peers. A connection that carries
  * nothing either way for VINE_TCP_IDLE is closed, unless it is a
  * channel's (its peer is our queue VR or a limited VR we serve).
  *
@@ -409,7 +410,7 @@ static bool vine_conn_unlist(struct vine_conn *c)
 	mine = !list_empty(&c->node);
 	if (mine) {
 		list_del_init(&c->node);
-		vn->nconns--;
+		vn->naccepted -= !!c->accepted;
 	}
 	spin_unlock_bh(&vn->conns_lock);
 	return mine;
@@ -558,13 +559,33 @@ static bool vine_conn_list(struct vine_conn *c)
 	bool room;
 
 	spin_lock_bh(&vn->conns_lock);
-	room = vn->nconns < VINE_TCP_MAX_CONNS;
+	room = !vn->tcp_stopped &&
+	       (!c->accepted || vn->naccepted < VINE_TCP_MAX_CONNS);
 	if (room) {
 		list_add_tail(&c->node, &vn->conns);
-		vn->nconns++;
+		vn->naccepted += !!c->accepted;
 	}
 	spin_unlock_bh(&vn->conns_lock);
 	return room;
+}
+
+/*
+ * Make @c the connection @p sends on, in the place of @old, unless @c has
+ * ended: vine_conn_end() marks it dead under the same lock before it takes
+ * it from its peer, so an ended connection is never put back (it is freed
+ * a grace period later).
+ */
+static bool vine_conn_install(struct vine_peer *p, struct vine_conn *old,
+			      struct vine_conn *c)
+{
+	bool done;
+
+	spin_lock_bh(&c->txq.lock);
+	done = c->state != VINE_CONN_DEAD &&
+	       unrcu_pointer(cmpxchg(&p->conn, RCU_INITIALIZER(old),
+				     RCU_INITIALIZER(c))) == old;
+	spin_unlock_bh(&c->txq.lock);
+	return done;
 }
 
 /* ---- sending -------------------------------------------------------- */
@@ -608,7 +629,7 @@ static void vine_conn_queue(struct vine_conn *c, struct vine_peer *p,
 void vine_tcp_send(struct vine_net *vn, struct vine_peer *p, __be32 daddr,
 		   __be16 dport, struct sk_buff *skb)
 {
-	struct vine_conn *c = rcu_dereference(p->conn), *old;
+	struct vine_conn *c = rcu_dereference(p->conn);
 
 	if (!c) {
 		if (READ_ONCE(p->role) == VINE_ROLE_LIMITED ||
@@ -624,11 +645,13 @@ void vine_tcp_send(struct vine_net *vn, struct vine_peer *p, __be32 daddr,
 			kmem_cache_free(vine_conn_cache, c);
 			goto down;
 		}
-		old = unrcu_pointer(cmpxchg(&p->conn, NULL, RCU_INITIALIZER(c)));
-		if (old) {
-			vine_conn_unlist(c);
-			kmem_cache_free(vine_conn_cache, c);
-			c = old;
+		if (!vine_conn_install(p, NULL, c)) {
+			/* Another sender won, or namespace exit ended @c. */
+			if (vine_conn_unlist(c))
+				kmem_cache_free(vine_conn_cache, c);
+			c = rcu_dereference(p->conn);
+			if (!c)
+				goto down;
 		} else {
 			vine_conn_kick(c);
 		}
@@ -660,8 +683,7 @@ void vine_tcp_seen(struct vine_conn *c, struct vine_peer *p, bool take)
 	    !(c->accepted && old->accepted &&
 	      time_before(old->accepted, c->accepted)))
 		return;
-	if (unrcu_pointer(cmpxchg(&p->conn, RCU_INITIALIZER(old),
-				  RCU_INITIALIZER(c))) == old && old)
+	if (vine_conn_install(p, old, c) && old)
 		vine_conn_close(old);
 }
 
@@ -784,24 +806,25 @@ static void vine_listener_close(struct vine_net *vn, struct socket *sock)
 	sock_release(sock);
 }
 
-/* Listen on TCP @port, replacing the current listener. Under vn->lock. */
-int vine_tcp_listen(struct vine_net *vn, u16 port)
+/*
+ * A socket listening on TCP @port in *@sockp, not used yet: a change of
+ * port opens every new socket before it replaces any (vine_tcp_listen()).
+ */
+int vine_tcp_listen_open(struct vine_net *vn, u16 port, struct socket **sockp)
 {
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET,
 		.sin_addr.s_addr = htonl(INADDR_ANY),
 		.sin_port = htons(port),
 	};
-	struct socket *sock, *old;
-	struct sock *sk;
+	struct socket *sock;
 	int err;
 
 	err = sock_create_kern(vn->net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
 			       &sock);
 	if (err)
 		return err;
-	sk = sock->sk;
-	sock_set_reuseaddr(sk);
+	sock_set_reuseaddr(sock->sk);
 	err = kernel_bind(sock, (struct sockaddr *)&sin, sizeof(sin));
 	if (!err)
 		err = kernel_listen(sock, 64);
@@ -809,6 +832,20 @@ int vine_tcp_listen(struct vine_net *vn, u16 port)
 		sock_release(sock);
 		return err;
 	}
+	*sockp = sock;
+	return 0;
+}
+
+/*
+ * Accept on @sock, from vine_tcp_listen_open(), in the place of the
+ * current listener. Context: process, with vn->lock held.
+ */
+void vine_tcp_listen(struct vine_net *vn, struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct socket *old;
+
+	lockdep_assert_held(&vn->lock);
 	write_lock_bh(&sk->sk_callback_lock);
 	vn->listen_data_ready = sk->sk_data_ready;
 	sk->sk_data_ready = vine_tcp_listen_ready;
@@ -822,7 +859,6 @@ int vine_tcp_listen(struct vine_net *vn, u16 port)
 	if (old)
 		vine_listener_close(vn, old);
 	queue_work(vine_wq, &vn->accept_work);
-	return 0;
 }
 
 void vine_tcp_init(struct vine_net *vn)
@@ -833,10 +869,17 @@ void vine_tcp_init(struct vine_net *vn)
 	INIT_WORK(&vn->accept_work, vine_accept_work);
 }
 
-/* Namespace exit: stop listening, end every connection. */
+/*
+ * Namespace exit, first of all: stop listening, open no connection any
+ * more, end every one. TCP receives nothing after this.
+ */
 void vine_tcp_stop(struct vine_net *vn)
 {
 	struct vine_conn *c;
+
+	spin_lock_bh(&vn->conns_lock);
+	vn->tcp_stopped = true;
+	spin_unlock_bh(&vn->conns_lock);
 
 	mutex_lock(&vn->tcp_lock);
 	if (vn->listener)
@@ -849,7 +892,7 @@ void vine_tcp_stop(struct vine_net *vn)
 	while ((c = list_first_entry_or_null(&vn->conns, struct vine_conn,
 					     node))) {
 		list_del_init(&c->node);
-		vn->nconns--;
+		vn->naccepted -= !!c->accepted;
 		spin_unlock_bh(&vn->conns_lock);
 		vine_conn_kill(c);
 		spin_lock_bh(&vn->conns_lock);
@@ -869,11 +912,27 @@ void vine_tcp_module_exit(void)
 	kmem_cache_destroy(vine_conn_cache);
 }
 
-/* Peer @p is freed: close its connection. */
-void vine_peer_tcp_free(struct vine_peer *p)
+/**
+ * vine_peer_tcp_detach() - take a peer's connection from it and close it
+ * @vn: the VR
+ * @p: the peer, about to leave vn->peers
+ *
+ * Before @p leaves the table: a connection ending meanwhile finds @p by
+ * its id and takes itself off (vine_conn_end()), or we take it first and
+ * hold it under RCU, which its free waits for. A connection put in @p
+ * after this serves nothing and ends on its own; @p's memory never
+ * refers to it again.
+ *
+ * Context: process, with vn->lock held.
+ */
+void vine_peer_tcp_detach(struct vine_net *vn, struct vine_peer *p)
 {
-	struct vine_conn *c = rcu_dereference_protected(p->conn, true);
+	struct vine_conn *c;
 
+	lockdep_assert_held(&vn->lock);
+	rcu_read_lock();
+	c = unrcu_pointer(xchg(&p->conn, NULL));
 	if (c)
 		vine_conn_close(c);
+	rcu_read_unlock();
 }

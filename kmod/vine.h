@@ -74,7 +74,7 @@ struct vine_cfg {
 };
 
 /* Sliding window over received counters (RFC 6479, as in WireGuard). */
-#define VINE_REPLAY_BITS	2048
+#define VINE_REPLAY_BITS	8192	/* more than two pipes can reorder */
 #define VINE_REPLAY_LONGS	(VINE_REPLAY_BITS / BITS_PER_LONG)
 #define VINE_REPLAY_WINDOW	(VINE_REPLAY_BITS - BITS_PER_LONG)
 
@@ -167,9 +167,14 @@ struct vine_cb {
 
 #define VINE_CB(skb)	((struct vine_cb *)(skb)->cb)
 
-/* A GNDT entry: where packets for one prefix of one VN go. */
+/*
+ * A GNDT entry: where packets for one prefix of one VN go, and which VR
+ * may send us packets from it (@vr: @peer's id, or with type queue the
+ * VR behind @peer, a limited VR most often).
+ */
 struct vine_route {
 	struct vine_peer *peer;		/* holds a reference */
+	u32 vr;
 	__be32 via;
 	__be16 port;
 	u8 proto;
@@ -297,9 +302,10 @@ struct vine_pipe {
  * @listener: our TCP socket, on the same port as @sock
  * @listen_data_ready: its own data_ready callback
  * @accept_work: accepts connections
- * @conns_lock: guards @conns and @nconns
+ * @conns_lock: guards @conns, @naccepted and @tcp_stopped
  * @conns: every TCP connection (struct vine_conn)
- * @nconns: entries in @conns
+ * @naccepted: entries in @conns that were opened to us
+ * @tcp_stopped: namespace exit: no connection joins @conns any more
  */
 struct vine_net {
 	struct net *net;
@@ -324,9 +330,10 @@ struct vine_net {
 	struct socket *listener;
 	void (*listen_data_ready)(struct sock *sk);
 	struct work_struct accept_work;
-	spinlock_t conns_lock; /* guards conns, nconns */
+	spinlock_t conns_lock; /* guards conns, naccepted, tcp_stopped */
 	struct list_head conns;
-	unsigned int nconns;
+	unsigned int naccepted;
+	bool tcp_stopped;
 	struct vine_pipe rxq;
 	struct vine_pipe txq;
 };
@@ -377,6 +384,7 @@ void vine_replay_reset(struct vine_replay *r);
 
 /* stats.c */
 struct vine_stats __percpu *vine_stats_alloc(void);
+struct vine_drops __percpu *vine_drops_alloc(void);
 unsigned int vine_skb_bytes(const struct sk_buff *skb, unsigned int *pkts);
 void vine_count_tx(struct vine_stats __percpu *s, unsigned int pkts,
 		   unsigned int len);
@@ -452,7 +460,8 @@ struct vine_conn;
 int vine_tcp_module_init(void);
 void vine_tcp_module_exit(void);
 void vine_tcp_init(struct vine_net *vn);
-int vine_tcp_listen(struct vine_net *vn, u16 port);
+int vine_tcp_listen_open(struct vine_net *vn, u16 port, struct socket **sockp);
+void vine_tcp_listen(struct vine_net *vn, struct socket *sock);
 void vine_tcp_stop(struct vine_net *vn);
 void vine_tcp_send(struct vine_net *vn, struct vine_peer *p, __be32 daddr,
 		   __be16 dport, struct sk_buff *skb);
@@ -460,6 +469,6 @@ void vine_tcp_seen(struct vine_conn *c, struct vine_peer *p, bool take);
 void vine_tcp_reset(struct vine_peer *p);
 void vine_tcp_release(struct vine_peer *p, struct vine_conn *c);
 u8 vine_tcp_state(struct vine_peer *p);
-void vine_peer_tcp_free(struct vine_peer *p);
+void vine_peer_tcp_detach(struct vine_net *vn, struct vine_peer *p);
 
 #endif /* _VINE_H */

@@ -3,6 +3,9 @@
 #
 # Forged and altered ViNe packets, crafted with vine_pkt.py, sent to vrB:
 # each is dropped with its exact reason and nothing reaches the host b1.
+# A peer that holds a key may speak only for the sources its routes give
+# it, in their VN (bad_source); a WAN neighbour's plain packet with a LAN
+# host's source is never encapsulated (spoofed).
 # Also: the wire-format test vector, and real packets of vrA captured on
 # the WAN and checked field by field (MAC, counter, TTL) in both MAC modes.
 #
@@ -30,7 +33,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 47
+ktap_plan 55
 
 VECTOR=01000100004800000000000000000001000000010a0000010a000002229aca140da4dea5d90c0a154ecf78884500001c000040004001dfacac10010aac10020a0800e5ca12340001
 VECTOR_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=
@@ -65,15 +68,19 @@ check_sh "vector key set on vrA (from a file) and vrB (from stdin)" \
 	setup_vector_key
 
 # vrB knows peer 10.0.0.9 (key X, and a route: VN1 172.16.9.0/24 lives
-# there); VN3 exists at vrB with no host; key W is nobody's.
+# there); VN3 exists at vrB with no host; VN4 has host 172.16.2.11 and
+# routes 172.16.9.0/24 elsewhere (10.0.0.7); key W is nobody's.
 setup_forger() {
 	vinectl genkey >"$VINE_TMP/key.X" &&
 	vinectl genkey >"$VINE_TMP/key.W" &&
 	ip netns exec vrB vinectl key set 10.0.0.9 "$VINE_TMP/key.X" &&
 	ip netns exec vrB vinectl route add 1 172.16.9.0/24 via 10.0.0.9 &&
-	ip netns exec vrB vinectl vn create 3 name vn3
+	ip netns exec vrB vinectl vn create 3 name vn3 &&
+	ip netns exec vrB vinectl vn create 4 name vn4 &&
+	ip netns exec vrB vinectl vn join 4 172.16.2.11 &&
+	ip netns exec vrB vinectl route add 4 172.16.9.0/24 via 10.0.0.7
 }
-check_sh "vrB: key and route for peer 10.0.0.9, empty VN 3" setup_forger
+check_sh "vrB: key and route for peer 10.0.0.9, empty VN 3, VN 4" setup_forger
 
 # b1 counts the UDP datagrams it receives on port 5555.
 ip netns exec b1 $VINE_PY "$VINE_PKT" udp-sink --port 5555 \
@@ -148,6 +155,8 @@ fcase "no MAC (flags 0, mac zero) in hmac mode: drops.bad_mac +3" \
 	"vrB: drops.bad_mac +3 | b1: ip +0 udp +0" --flags 0 --mac zero
 fcase "valid MAC but MAC flag clear: drops.bad_mac +3" \
 	"vrB: drops.bad_mac +3 | b1: ip +0 udp +0" --flags 0
+check_eq "replayed and bad MACs are not the claimed peer's drops" \
+	"$(vsnap_delta f1 f6 vrB 'peers[10.0.0.9].drops')" 0
 fcase "truncated header (20 bytes): drops.malformed +3" \
 	"vrB: drops.malformed +3 | b1: ip +0 udp +0" --truncate 20
 fcase "empty UDP datagram: drops.malformed +3" \
@@ -176,6 +185,18 @@ fcase "VN 77 (does not exist): drops.wrong_vn +3" \
 fcase "inner destination 172.16.2.99 (in no VN at vrB): drops.wrong_vn +3" \
 	"vrB: drops.wrong_vn +3 | b1: ip +0 udp +0" --idst 172.16.2.99
 
+# A keyed peer is trusted for the prefixes its routes give it, per VN.
+fcase "10.0.0.9 forges a third site's source (a1, 172.16.1.10): drops.bad_source +3" \
+	"vrB: drops.bad_source +3 | b1: ip +0 udp +0" --isrc 172.16.1.10
+fcase "10.0.0.9 forges a host of vrB's own (b1 to itself): drops.bad_source +3" \
+	"vrB: drops.bad_source +3 | b1: ip +0 udp +0" --isrc 172.16.2.10
+fcase "10.0.0.9 injects into VN 4, where 172.16.9.0/24 is 10.0.0.7's: drops.bad_source +3" \
+	"vrB: drops.bad_source +3 | b1: ip +0 udp +0" --vnid 4 --idst 172.16.2.11
+fcase "10.0.0.9 from a source no route of VN 1 covers: drops.bad_source +3" \
+	"vrB: drops.bad_source +3 | b1: ip +0 udp +0" --isrc 172.31.0.1
+check_eq "authenticated packets that may not enter are the peer's drops: +12" \
+	"$(vsnap_delta f19 f23 vrB 'peers[10.0.0.9].drops')" 12
+
 # Reordering inside the replay window is accepted once.
 fcase "counters 1000, 995, 996, 997 (reordered): all 4 delivered" \
 	"vrB: $(vrx 4 136 '' 'peers[10.0.0.9].' 'vns[1].') | b1: ip +4 udp +4" \
@@ -192,6 +213,22 @@ fcase "counters 2000, 3000, 4000 (never seen, far too old): drops.replay +3" \
 
 check_eq "b1's listener got exactly the delivered datagrams" \
 	"$(wc -l <"$VINE_TMP/sink.out")" "$delivered"
+
+# ---- a WAN neighbour with a LAN host's source ----------------------------------
+# vrX sends plain IPv4 from b1's address to a1 through vrB's WAN side. vrB
+# reaches b1 through its LAN: the packet is spoofed, never encapsulated.
+spoof_up() {
+	ip -n vrX addr add 172.16.2.10/32 dev wan0 &&
+	ip -n vrX route add 172.16.1.0/24 via 10.0.0.2 src 172.16.2.10
+}
+check_sh "vrX: b1's address, and a route to a1 through vrB" spoof_up
+vsnap s0 vrA vrB host:b1
+ip netns exec vrX ping -q -c 3 -i 0.2 -W 1 172.16.1.10 >/dev/null
+vsnap s1 vrA vrB host:b1
+snap=s1
+check_eq "spoofed source from the WAN: drops.spoofed +3 at vrB, nothing to vrA" \
+	"vrB: $(vdiff s0 s1 vrB) | vrA: $(vdiff s0 s1 vrA)" \
+	"vrB: drops.spoofed +3 | vrA: "
 
 # ---- MAC mode none at the receiver: no MAC, no counter checked ----------------
 check "vrB: vr set mac none" ip netns exec vrB vinectl vr set mac none

@@ -671,7 +671,7 @@ vine_limited_up() {
 		vinectl vn create 1
 		vinectl vn join 1 172.16.2.10
 		vinectl route add 1 172.16.1.0/24 via 10.0.0.1
-		vinectl route add 1 172.16.3.0/24 via 10.0.0.1 type queue
+		vinectl route add 1 172.16.3.0/24 via 10.0.0.1 type queue vr $L
 		vinectl key set 10.0.0.1 $VINE_TMP/key.QR
 		vinectl key set $L $VINE_TMP/key.LR" &&
 	ip netns exec vrL sh -exc "

@@ -90,7 +90,7 @@ vr_conf() {
 		vinectl key set 10.0.0.$m $(key "$x" "$y")"
 		if [[ $LIMITED == *$y* && $x != "$QUEUE" ]]; then
 			cmds+="
-		vinectl route add 1 172.16.$m.0/24 via 10.0.0.${QN} type queue"
+		vinectl route add 1 172.16.$m.0/24 via 10.0.0.${QN} type queue vr 10.0.0.$m"
 		else
 			cmds+="
 		vinectl route add 1 172.16.$m.0/24 via 10.0.0.$m"

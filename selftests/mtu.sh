@@ -13,7 +13,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 22
+ktap_plan 28
 
 PKT="$VINE_PY $VINE_PKT"
 
@@ -87,6 +87,38 @@ check_eq "1428 bytes with DF: 5 of 5 replies" "$(summary)" \
 check_eq "1428 bytes with DF: 5 x 1428 bytes each way" \
 	"vrA: $(vdiff m4 m5 vrA) | vrB: $(vdiff m4 m5 vrB)" \
 	"vrA: $(vtraffic 5 7140 '' 'peers[10.0.0.2].' 'vns[1].') | vrB: $(vtraffic 5 7140 '' 'peers[10.0.0.1].' 'vns[1].')"
+
+# ---- the longest packets ---------------------------------------------------------
+# With conntrack in vrA, fragments are reassembled before its hook. A host's
+# 65,463-byte datagram still fits (65,535 bytes with the outer headers and
+# ours); one of 65,464 bytes does not: drops.too_long, where the header's
+# 16-bit size field would otherwise wrap (and cut a TCP channel).
+ct_on() {
+	ip netns exec vrA nft -f - <<-'NFT'
+	table ip ct {
+		chain pre {
+			type filter hook prerouting priority filter;
+			ct state new counter
+		}
+	}
+	NFT
+}
+check "vrA: conntrack on (fragments reassembled)" ct_on
+vsnap l0 vrA vrB
+mtu_ping a1 172.16.2.10 -c 1 -s 65435 -M dont
+vsnap l1 vrA vrB
+check_eq "a1 -> b1, 65,463 bytes without DF: 1 of 1 reply" "$(summary)" \
+	"1 packets transmitted, 1 received, 0 errors"
+check_eq "65,463 bytes: no drop" \
+	"vrA: $(vdiff l0 l1 vrA drops) | vrB: $(vdiff l0 l1 vrB drops)" "vrA:  | vrB: "
+mtu_ping a1 172.16.2.10 -c 2 -s 65436 -M dont
+vsnap l2 vrA vrB
+check_eq "a1 -> b1, 65,464 bytes: no reply" "$(summary)" \
+	"2 packets transmitted, 0 received, 0 errors"
+check_eq "65,464 bytes: vrA drops.too_long +2, vrB sees nothing" \
+	"vrA: $(vdiff l1 l2 vrA) | vrB: $(vdiff l1 l2 vrB)" \
+	"vrA: drops.too_long +2 | vrB: "
+check "vrA: conntrack off" ip netns exec vrA nft delete table ip ct
 
 # ---- TCP with 1500-byte host MTU ------------------------------------------------
 vsnap t0 vrA vrB

@@ -9,11 +9,12 @@
 # and counted; a packet with a bad MAC is dropped and the connection kept;
 # a connection reset by the other side is counted (tcp_down), retried with
 # backoff and traffic resumes; a VR full of connections that prove nothing
-# still takes a peer's; a connection unused for 30 s closes.
+# still takes a peer's, and still opens its own; a connection unused for
+# 30 s closes.
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 23
+ktap_plan 26
 
 check "insmod vine.ko" vine_load
 check_sh "Figure 3-10 topology, MAC hmac-sha256" vine_topology_up hmac-sha256
@@ -122,6 +123,35 @@ check_eq "vrC full: 300 silent connections from wan; vrC keeps 256" \
 	"$(cat "$VINE_TMP/hold") $(estab vrC 'sport = :2247')" "connected 300 256"
 check_eq "a2 -> c1, vrA's connection to vrC among them: 5 of 5 replies" \
 	"$(vping a2 172.16.3.10 5) $(vpeer vrA 10.0.0.3 tcp)" "5 up"
+
+# A VR's own connections always get a slot: vrC forgets vrA (the peer goes,
+# and the connection vrA opened with it), wan fills vrC up again, and vrC
+# opens a connection to vrA itself for c1 -> a2.
+vrc_renew() {
+	ip netns exec vrC sh -ec "
+		vinectl route del 2 172.16.1.0/24
+		vinectl key del 10.0.0.1
+		vinectl key set 10.0.0.1 $VINE_TMP/key.AC
+		vinectl route add 2 172.16.1.0/24 via 10.0.0.1 proto tcp"
+}
+check_sh "vrC forgets vrA and closes its connection; route to vrA proto tcp" \
+	vrc_renew
+ip netns exec wan $VINE_PY "$VINE_PKT" tcphold --to 10.0.0.3 --count 20 \
+	--hold 20 --until "$VINE_TMP/hold.done" >"$VINE_TMP/hold2" &
+held2() { grep -q "^connected" "$VINE_TMP/hold2"; }
+for _ in $(seq 100); do held2 && break; sleep 0.1; done
+full() {
+	local i
+	for i in $(seq 50); do
+		[ "$(estab vrC 'sport = :2247')" = 256 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "vrC full again: 256 connections opened to it, none proved" full
+check_eq "c1 -> a2 while full: vrC's own connection to vrA: 5 of 5 replies" \
+	"$(vping c1 172.16.1.20 5) $(vpeer vrC 10.0.0.1 tcp) $(estab vrC 'dport = :2247')" \
+	"5 up 1"
 touch "$VINE_TMP/hold.done"
 wait
 

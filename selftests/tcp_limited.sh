@@ -31,7 +31,7 @@ noudp() {
 	}
 	NFT
 	ip netns exec vrL vinectl route replace 1 172.16.2.0/24 via 10.0.0.1 \
-		type queue
+		type queue vr 10.0.0.2
 }
 check_sh "natL drops all UDP; vrL reaches vrR through vrQ" noudp
 udpdropped() {

@@ -10,11 +10,11 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 90
+ktap_plan 97
 
 NOMOD="vinectl: the vine kernel module is not loaded (modprobe vine)"
 NOPERM="vinectl: permission denied: configuring ViNe needs CAP_NET_ADMIN (run as root)"
-DROPS0='{"not_in_lndt":0,"no_route":0,"route_disabled":0,"loop":0,"no_key":0,"too_big":0,"ttl":0,"tx_error":0,"malformed":0,"bad_version":0,"not_for_us":0,"unknown_peer":0,"bad_mac":0,"replay":0,"wrong_vn":0,"delivery":0,"queue_full":0,"no_channel":0,"tcp_down":0,"tcp_full":0,"rx_busy":0,"tx_busy":0,"rx_codel":0,"tx_codel":0}'
+DROPS0='{"not_in_lndt":0,"no_route":0,"route_disabled":0,"loop":0,"no_key":0,"too_big":0,"ttl":0,"tx_error":0,"malformed":0,"bad_version":0,"not_for_us":0,"unknown_peer":0,"bad_mac":0,"replay":0,"wrong_vn":0,"delivery":0,"queue_full":0,"no_channel":0,"tcp_down":0,"tcp_full":0,"rx_busy":0,"tx_busy":0,"rx_codel":0,"tx_codel":0,"spoofed":0,"bad_source":0,"too_long":0}'
 ZERO='"tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0'
 
 V() {
@@ -221,6 +221,21 @@ refuse "route add 99 ... (unknown VN)" 1 "vinectl: no such VN" \
 	route add 99 172.16.5.0/24 via 10.0.0.2
 refuse "route del 1 172.16.99.0/24" 1 "vinectl: no such route" \
 	route del 1 172.16.99.0/24
+refuse "route add ... type queue without the VR behind it" 1 \
+	"vinectl: missing VR behind the queue VR (vr VR-ID)" \
+	route add 1 172.16.8.0/24 via 10.0.0.2 type queue
+refuse "route add ... vr 10.0.0.8 on a regular route" 1 \
+	"vinectl: only a route of type queue names a VR behind" \
+	route add 1 172.16.8.0/24 via 10.0.0.2 vr 10.0.0.8
+refuse "route add ... type queue vr 10.0.0.2 (the queue VR itself)" 1 \
+	"vinectl: the VR behind the queue VR is the queue VR" \
+	route add 1 172.16.8.0/24 via 10.0.0.2 type queue vr 10.0.0.2
+change "route add 1 172.16.8.0/24 via 10.0.0.2 type queue vr 10.0.0.8" \
+	route add 1 172.16.8.0/24 via 10.0.0.2 type queue vr 10.0.0.8
+check_eq "-j route list 1 shows the VR behind the queue route" \
+	"$(V -j route list 1 | grep -o '{[^{]*172.16.8.0[^}]*}')" \
+	'{"vn":1,"prefix":"172.16.8.0/24","via":"10.0.0.2","port":2247,"proto":"udp","type":"queue","vr":"10.0.0.8"}'
+change "route del 1 172.16.8.0/24" route del 1 172.16.8.0/24
 
 # ---- what the VR holds now ----------------------------------------------------------
 check_eq "-j status" "$(V -j status)" \
@@ -288,6 +303,9 @@ nobody() {
 check_fails "non-root: vn create" 1 "$NOPERM" nobody vn create 5
 check_fails "non-root: -j status" 1 "$NOPERM" nobody -j status
 check_fails "non-root: route add" 1 "$NOPERM" nobody route add 2 172.16.6.0/24 via 10.0.0.2
+check_fails "non-root: monitor (events tell hosts, routes, NAT addresses)" 1 \
+	"vinectl: permission denied: ViNe events need CAP_NET_ADMIN (run as root)" \
+	nobody monitor
 check_eq "non-root attempts changed nothing" "$(vgen vr1)" "$g"
 check_eq "another namespace has its own, empty VR" "$(ip netns exec vr2 vinectl -j status)" \
 	'{"module":"0.1.0","generation":0,"vns":0,"hosts":0,"routes":0,"peers":0}'

@@ -145,6 +145,7 @@ topo_vineq() {
 	cat >"$b.q" <<-EOB
 	vr set id 10.0.3.3 space 172.16.0.0/12
 	vn create 1 name bench
+	route add 1 172.16.1.0/24 via 10.0.0.1
 	route add 1 172.16.2.0/24 via 10.0.0.2
 	key set 10.0.0.1 $b.key1q
 	key set 10.0.0.2 $b.key2q
@@ -153,7 +154,7 @@ topo_vineq() {
 	vr set id 10.0.0.1 space 172.16.0.0/12
 	vn create 1 name bench
 	vn join 1 172.16.1.10
-	route add 1 172.16.2.0/24 via 10.0.3.3 type queue
+	route add 1 172.16.2.0/24 via 10.0.3.3 type queue vr 10.0.0.2
 	key set 10.0.3.3 $b.key1q
 	key set 10.0.0.2 $b.key12
 	EOB

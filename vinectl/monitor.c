@@ -165,6 +165,8 @@ static int print_event(uint8_t cmd, struct nlattr **tb)
 		field_word("proto", proto_words, tb[VINE_A_PROTO]);
 	if (tb[VINE_A_ROUTE_TYPE])
 		field_word("type", type_words, tb[VINE_A_ROUTE_TYPE]);
+	if (tb[VINE_A_ROUTE_VR])
+		field_addr("vr", tb[VINE_A_ROUTE_VR]);
 	if (tb[VINE_A_KEY])	/* the kernel never sends one */
 		field("key", "SENT");
 	if (tb[VINE_A_REPLACE])

@@ -211,6 +211,8 @@ static int vnl_run(struct nl_msg *msg, vnl_parse_fn parse, void *arg,
 	nl_cb_err(cb, NL_CB_CUSTOM, vnl_error, &r);
 
 	err = nl_send_auto(sk, msg);
+	/* It may hold a key: leave nothing of it in freed memory. */
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	while (err >= 0 && !r.done)
 		err = nl_recvmsgs(sk, cb);
@@ -281,6 +283,8 @@ int vnl_listen(vnl_event_fn fn)
 		return fail("cannot find the vine events group: %s",
 			    nl_geterror(grp));
 	err = nl_socket_add_membership(sk, grp);
+	if (err == -NLE_PERM)
+		return fail("permission denied: ViNe events need CAP_NET_ADMIN (run as root)");
 	if (err < 0)
 		return fail("cannot join the vine events group: %s",
 			    nl_geterror(err));

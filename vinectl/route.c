@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vinectl route add|replace VNID PREFIX via VR-ADDRESS [port PORT]
- *		  [proto udp|tcp] [type regular|queue|disabled]
+ *		  [proto udp|tcp] [type regular|disabled|queue vr VR-ID]
  * vinectl route del VNID PREFIX
  * vinectl route list [VNID]
  */
@@ -51,6 +51,9 @@ static int parse_route(struct nlattr **tb, void *arg)
 	out_str("type", word_name(type_words, tb[VINE_A_ROUTE_TYPE] ?
 				  vnl_uint(tb[VINE_A_ROUTE_TYPE]) :
 				  VINE_ROUTE_REGULAR));
+	if (tb[VINE_A_ROUTE_VR])
+		out_str("vr",
+			addr_str(buf, nla_get_u32(tb[VINE_A_ROUTE_VR])));
 	out_end();
 	return 0;
 }
@@ -92,13 +95,13 @@ static struct nl_msg *dest_msg(uint8_t cmd, int flags, const struct dest *d)
 static int route_set(int argc, char **argv, bool replace)
 {
 	static const char *const kws[] = {
-		"via", "port", "proto", "type", NULL
+		"via", "port", "proto", "type", "vr", NULL
 	};
 	uint8_t proto = 0, type = 0;
 	unsigned int seen = 0;
 	uint16_t port = 0;
 	struct nl_msg *msg;
-	uint32_t via = 0;
+	uint32_t via = 0, lim = 0;
 	const char *val;
 	struct dest d;
 	bool ok;
@@ -116,8 +119,10 @@ static int route_set(int argc, char **argv, bool replace)
 			ok = parse_port(val, &port);
 		else if (k == 2)
 			ok = parse_word("proto", proto_words, val, &proto);
-		else
+		else if (k == 3)
 			ok = parse_word("type", type_words, val, &type);
+		else
+			ok = parse_addr(val, &lim);
 	}
 	if (!ok || k == -2)
 		return EXIT_USAGE;
@@ -134,6 +139,8 @@ static int route_set(int argc, char **argv, bool replace)
 		vnl_put(msg, VINE_A_PROTO, sizeof(proto), &proto);
 	if (seen & 8)
 		vnl_put(msg, VINE_A_ROUTE_TYPE, sizeof(type), &type);
+	if (seen & 16)
+		vnl_put(msg, VINE_A_ROUTE_VR, sizeof(lim), &lim);
 	return vnl_change(msg, NULL);
 }
 
@@ -169,7 +176,8 @@ static int cmd_route_list(int argc, char **argv)
 	return out_done(route_table(NULL, vnid, true));
 }
 
-#define ROUTE_OPTS "via VR-ADDRESS [port PORT] [proto udp|tcp] [type regular|queue|disabled]"
+#define ROUTE_OPTS "via VR-ADDRESS [port PORT] [proto udp|tcp] " \
+	"[type regular|disabled|queue vr VR-ID]"
 
 const struct vcmd route_cmds[] = {
 	{ "route", "add", cmd_route_add, "route add VNID PREFIX " ROUTE_OPTS },

@@ -42,6 +42,9 @@ static const char *const drop_names[] = {
 	[VINE_DROP_TX_BUSY] = "tx_busy",
 	[VINE_DROP_RX_CODEL] = "rx_codel",
 	[VINE_DROP_TX_CODEL] = "tx_codel",
+	[VINE_DROP_SPOOFED] = "spoofed",
+	[VINE_DROP_BAD_SOURCE] = "bad_source",
+	[VINE_DROP_TOO_LONG] = "too_long",
 };
 
 static_assert(ARRAY_SIZE(drop_names) == VINE_DROP_MAX + 1,

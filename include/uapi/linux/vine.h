@@ -152,6 +152,15 @@ enum vine_route_type {
  *	queue: packets waited there too long
  * @VINE_DROP_TX_CODEL: packet to send dropped by the CoDel of the VR's
  *	queue
+ * @VINE_DROP_SPOOFED: a packet for the ViNe space came in on an interface
+ *	through which this VR does not reach its source (strict reverse
+ *	path): never encapsulated
+ * @VINE_DROP_BAD_SOURCE: an authenticated packet whose sender may not
+ *	speak for its inner source in its VN: this VR's route for that
+ *	source leads to another VR, or the source is a host of this VR
+ * @VINE_DROP_TOO_LONG: a host's packet (reassembled) too long to be
+ *	encapsulated: over 65,463 bytes, the outer IPv4 length and the
+ *	header's size field hold 16 bits
  */
 enum vine_drop {
 	VINE_DROP_UNSPEC,
@@ -179,6 +188,9 @@ enum vine_drop {
 	VINE_DROP_TX_BUSY,
 	VINE_DROP_RX_CODEL,
 	VINE_DROP_TX_CODEL,
+	VINE_DROP_SPOOFED,
+	VINE_DROP_BAD_SOURCE,
+	VINE_DROP_TOO_LONG,
 
 	__VINE_DROP_MAX
 };
@@ -206,9 +218,12 @@ enum vine_drop {
  * @VINE_CMD_GET_HOST: dump of the LNDT, optionally only VINE_A_VN_ID
  * @VINE_CMD_NEW_ROUTE: VINE_A_VN_ID, VINE_A_ADDR, VINE_A_PREFIX_LEN,
  *	VINE_A_VIA, optional VINE_A_PORT, VINE_A_PROTO, VINE_A_ROUTE_TYPE;
+ *	a route of type queue also names the VR behind the queue VR
+ *	(VINE_A_ROUTE_VR, a limited VR most often): the prefix's packets
+ *	are taken from that VR or from the queue VR;
  *	with VINE_A_REPLACE an existing route is replaced in place, else
- *	an existing route is an error. (The family validates strictly:
- *	legacy NLM_F_CREATE/EXCL/REPLACE flags are refused.)
+ *	an existing route is an error. (The legacy NLM_F_CREATE, EXCL and
+ *	REPLACE flags mean nothing to this family and are ignored.)
  * @VINE_CMD_DEL_ROUTE: VINE_A_VN_ID, VINE_A_ADDR, VINE_A_PREFIX_LEN
  * @VINE_CMD_GET_ROUTE: dump of the GNDTs, optionally only VINE_A_VN_ID
  * @VINE_CMD_SET_KEY: VINE_A_PEER, VINE_A_KEY
@@ -256,8 +271,8 @@ enum vine_cmd {
  * @VINE_A_VERSION: string, the module's version (answers only)
  * @VINE_A_GENERATION: u32, configuration generation (answers only)
  * @VINE_A_PAD: padding for 64-bit attributes
- * @VINE_A_VR_ID: u32, this VR's id (default: 0 until set; a VR sends
- *	nothing until it has an id)
+ * @VINE_A_VR_ID: u32, this VR's id (default 0: until one is set, the
+ *	VR's id is the address it sends from or receives on)
  * @VINE_A_PORT: u16, UDP port (VR: listen port; route: the peer's port)
  * @VINE_A_SPACES: nested array of nested VINE_PREFIX_A_*: the ViNe
  *	space this VR intercepts (at most VINE_MAX_SPACES)
@@ -303,6 +318,9 @@ enum vine_cmd {
  *	(GET_PEER answers only)
  * @VINE_A_QUEUE_LEN: u32, packets waiting (GET_PEER answers only)
  * @VINE_A_TCP: u8, enum vine_tcp_state (GET_PEER answers only)
+ * @VINE_A_ROUTE_VR: be32, the id of the VR a route of type queue leads
+ *	to through the queue VR of VINE_A_VIA (a limited VR, most often);
+ *	required with type queue, refused with the others
  */
 enum vine_attr {
 	VINE_A_UNSPEC,
@@ -344,6 +362,7 @@ enum vine_attr {
 	VINE_A_CHAN_SINCE,
 	VINE_A_QUEUE_LEN,
 	VINE_A_TCP,
+	VINE_A_ROUTE_VR,
 
 	__VINE_A_MAX
 };
