@@ -66,7 +66,7 @@ static bool vine_rpf_ok(struct net *net, const struct sk_buff *skb,
  * sent, NF_ACCEPT for a local host of the same VN, else NF_DROP with
  * *reason.
  */
-static unsigned int vine_route_packet(struct vine_net *vn,
+static unsigned int vine_route_packet(struct vine_router *vr,
 				      const struct vine_cfg *cfg,
 				      struct sk_buff *skb,
 				      const struct net_device *in,
@@ -78,19 +78,19 @@ static unsigned int vine_route_packet(struct vine_net *vn,
 	struct vine_vn *v;
 	void *src, *dst;
 
-	src = xa_load(&vn->lndt, ntohl(iph->saddr));
+	src = xa_load(&vr->lndt, ntohl(iph->saddr));
 	if (!src) {
 		*reason = VINE_DROP_NOT_IN_LNDT;
 		return NF_DROP;
 	}
-	v = xa_load(&vn->vns, xa_to_value(src));
+	v = xa_load(&vr->vns, xa_to_value(src));
 	*vp = v;
-	if (!vine_rpf_ok(vn->net, skb, in)) {
+	if (!vine_rpf_ok(vr->net, skb, in)) {
 		*reason = VINE_DROP_SPOOFED;
 		return NF_DROP;
 	}
 
-	dst = xa_load(&vn->lndt, ntohl(iph->daddr));
+	dst = xa_load(&vr->lndt, ntohl(iph->daddr));
 	if (dst) {
 		*reason = VINE_DROP_WRONG_VN;
 		return dst == src ? NF_ACCEPT : NF_DROP;
@@ -110,15 +110,15 @@ static unsigned int vine_route_packet(struct vine_net *vn,
 	if (*reason != VINE_DROP_UNSPEC)
 		return NF_DROP;
 
-	vine_xmit(vn, cfg, v, r, skb, false);
+	vine_xmit(vr, cfg, v, r, skb, false);
 	return NF_STOLEN;
 }
 
 static unsigned int vine_nf_prerouting(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
-	struct vine_net *vn = priv;
-	const struct vine_cfg *cfg = rcu_dereference(vn->cfg);
+	struct vine_router *vr = priv;
+	const struct vine_cfg *cfg = rcu_dereference(vr->cfg);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct vine_vn *v = NULL;
 	enum vine_drop reason;
@@ -130,36 +130,38 @@ static unsigned int vine_nf_prerouting(void *priv, struct sk_buff *skb,
 	    __ip_dev_find(state->net, iph->daddr, false))
 		return NF_ACCEPT;
 
-	verdict = vine_route_packet(vn, cfg, skb, state->in, &v, &reason);
+	verdict = vine_route_packet(vr, cfg, skb, state->in, &v, &reason);
 	if (verdict == NF_DROP)
-		vine_drop(vn, v, NULL, reason);
+		vine_drop(vr, v, NULL, reason);
 	return verdict;
 }
 
-int vine_hook_register(struct vine_net *vn)
+int vine_hook_register(struct vine_router *vr)
 {
 	int err;
 
-	if (vn->hooked)
+	lockdep_assert_held(&vr->lock);
+	if (vr->hooked)
 		return 0;
-	vn->nf_ops = (struct nf_hook_ops) {
+	vr->nf_ops = (struct nf_hook_ops) {
 		.hook = vine_nf_prerouting,
-		.priv = vn,
+		.priv = vr,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_PRE_ROUTING,
 		/* After defragmentation and conntrack, before NAT. */
 		.priority = NF_IP_PRI_MANGLE + 1,
 	};
-	err = nf_register_net_hook(vn->net, &vn->nf_ops);
+	err = nf_register_net_hook(vr->net, &vr->nf_ops);
 	if (!err)
-		vn->hooked = true;
+		vr->hooked = true;
 	return err;
 }
 
-void vine_hook_unregister(struct vine_net *vn)
+void vine_hook_unregister(struct vine_router *vr)
 {
-	if (!vn->hooked)
+	lockdep_assert_held(&vr->lock);
+	if (!vr->hooked)
 		return;
-	nf_unregister_net_hook(vn->net, &vn->nf_ops);
-	vn->hooked = false;
+	nf_unregister_net_hook(vr->net, &vr->nf_ops);
+	vr->hooked = false;
 }

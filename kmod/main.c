@@ -3,7 +3,7 @@
  * ViNe router: module life cycle and per-namespace state.
  *
  * Every network namespace is one VR: its tables, its counters and its
- * sockets live in struct vine_net, created with the namespace and torn
+ * sockets live in struct vine_router, created with the namespace and torn
  * down with it. The module is configured only over generic netlink.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -20,23 +20,23 @@ struct workqueue_struct *vine_wq;
 
 static int __net_init vine_net_init(struct net *net)
 {
-	struct vine_net *vn = vine_pernet(net);
+	struct vine_router *vr = vine_pernet(net);
 	struct vine_cfg *cfg;
 
-	vn->net = net;
-	mutex_init(&vn->lock);
-	vine_tables_init(vn);
-	vine_chan_init(vn);
-	vine_tcp_init(vn);
+	vr->net = net;
+	mutex_init(&vr->lock);
+	vine_tables_init(vr);
+	vine_chan_init(vr);
+	vine_tcp_init(vr);
 
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
-	vn->stats = vine_stats_alloc();
-	vn->drops = vine_drops_alloc();
-	if (!cfg || !vn->stats || !vn->drops || vine_pipes_init(vn)) {
+	vr->stats = vine_stats_alloc();
+	vr->drops = vine_drops_alloc();
+	if (!cfg || !vr->stats || !vr->drops || vine_pipes_init(vr)) {
 		kfree(cfg);
-		free_percpu(vn->stats);
-		free_percpu(vn->drops);
-		vine_pipes_free(vn);
+		free_percpu(vr->stats);
+		free_percpu(vr->drops);
+		vine_pipes_free(vr);
 		return -ENOMEM;
 	}
 	cfg->port = VINE_DEFAULT_PORT;
@@ -45,13 +45,17 @@ static int __net_init vine_net_init(struct net *net)
 	cfg->poll_ms = VINE_DEFAULT_POLL_MS;
 	cfg->queue_size = VINE_DEFAULT_QUEUE_SIZE;
 	cfg->queue_bytes = VINE_DEFAULT_QUEUE_BYTES;
-	RCU_INIT_POINTER(vn->cfg, cfg);
+	RCU_INIT_POINTER(vr->cfg, cfg);
 	return 0;
 }
 
+/*
+ * Context: process; the namespace's last user is gone, but packets and
+ * works of ours may still be in flight until the steps below stop them.
+ */
 static void __net_exit vine_net_exit(struct net *net)
 {
-	struct vine_net *vn = vine_pernet(net);
+	struct vine_router *vr = vine_pernet(net);
 
 	/*
 	 * The teardown order, once: stop every entry point (the hook, UDP,
@@ -59,21 +63,21 @@ static void __net_exit vine_net_exit(struct net *net)
 	 * flight, drain the pipes they fed; only then stop the channel
 	 * work, which nothing can re-arm any more, and empty the tables.
 	 */
-	mutex_lock(&vn->lock);
-	vine_hook_unregister(vn);
-	vine_socket_close(vn);
-	mutex_unlock(&vn->lock);
-	vine_tcp_stop(vn);
+	mutex_lock(&vr->lock);
+	vine_hook_unregister(vr);
+	vine_socket_close(vr);
+	mutex_unlock(&vr->lock);
+	vine_tcp_stop(vr);
 	synchronize_net();	/* no receiver still queues */
-	vine_pipes_stop(vn);
-	vine_chan_stop(vn);
-	vine_tables_flush(vn);
+	vine_pipes_stop(vr);
+	vine_chan_stop(vr);
+	vine_tables_flush(vr);
 
-	kfree(rcu_dereference_protected(vn->cfg, true));
-	free_percpu(vn->stats);
-	free_percpu(vn->drops);
-	vine_pipes_free(vn);
-	mutex_destroy(&vn->lock);
+	kfree(rcu_dereference_protected(vr->cfg, true));
+	free_percpu(vr->stats);
+	free_percpu(vr->drops);
+	vine_pipes_free(vr);
+	mutex_destroy(&vr->lock);
 }
 
 /*
@@ -84,7 +88,7 @@ static struct pernet_operations vine_net_ops = {
 	.init = vine_net_init,
 	.exit = vine_net_exit,
 	.id = &vine_net_id,
-	.size = sizeof(struct vine_net),
+	.size = sizeof(struct vine_router),
 };
 
 static int __init vine_init(void)
@@ -97,7 +101,7 @@ static int __init vine_init(void)
 	err = vine_pipe_module_init();
 	if (err)
 		goto err_wq;
-	err = vine_tables_module_init();
+	err = vine_peer_module_init();
 	if (err)
 		goto err_pipe;
 	err = vine_tcp_module_init();
@@ -120,7 +124,7 @@ err_pernet:
 err_tcp:
 	vine_tcp_module_exit();
 err_tables:
-	vine_tables_module_exit();
+	vine_peer_module_exit();
 err_pipe:
 	vine_pipe_module_exit();
 err_wq:
@@ -138,7 +142,7 @@ static void __exit vine_exit(void)
 	vine_pipe_module_exit();
 	/* Their own caches: one object left is a leak, and warns here. */
 	vine_tcp_module_exit();
-	vine_tables_module_exit();
+	vine_peer_module_exit();
 }
 
 module_init(vine_init);

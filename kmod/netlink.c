@@ -3,9 +3,10 @@
  * ViNe router: the generic netlink family "vine", its only control path.
  *
  * Every command acts on the caller's network namespace and needs
- * CAP_NET_ADMIN over it; so does listening to the events. Every attribute has a policy; every rejection
- * carries an extack message. A change runs under the VR's mutex, bumps
- * its generation and is echoed to the "events" multicast group.
+ * CAP_NET_ADMIN over it; so does listening to the events. Every
+ * attribute has a policy; every rejection carries an extack message. A
+ * change runs under the VR's mutex, bumps its generation and is echoed to
+ * the "events" multicast group.
  */
 #include "netlink.h"
 
@@ -87,13 +88,13 @@ static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
 };
 
 /* Tell listeners what changed: the request's attributes, never a key. */
-static void vine_notify(struct vine_net *vn, struct genl_info *info, u8 cmd)
+static void vine_notify(struct vine_router *vr, struct genl_info *info, u8 cmd)
 {
 	struct sk_buff *msg;
 	void *hdr;
 	int i;
 
-	if (!genl_has_listeners(&vine_genl_family, vn->net, 0))
+	if (!genl_has_listeners(&vine_genl_family, vr->net, 0))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -108,10 +109,10 @@ static void vine_notify(struct vine_net *vn, struct genl_info *info, u8 cmd)
 		    nla_put(msg, i, nla_len(a), nla_data(a)))
 			goto err;
 	}
-	if (nla_put_u32(msg, VINE_A_GENERATION, vn->generation))
+	if (nla_put_u32(msg, VINE_A_GENERATION, vr->generation))
 		goto err;
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&vine_genl_family, vn->net, msg, 0, 0,
+	genlmsg_multicast_netns(&vine_genl_family, vr->net, msg, 0, 0,
 				GFP_KERNEL);
 	return;
 err:
@@ -122,13 +123,13 @@ err:
  * Tell listeners that peer @id was seen at a new outer address (data
  * path, atomic context: rare, only after a verified MAC).
  */
-void vine_nl_peer_seen(struct vine_net *vn, u32 id, __be32 addr,
+void vine_nl_peer_seen(struct vine_router *vr, u32 id, __be32 addr,
 		       __be16 port)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&vine_genl_family, vn->net, 0))
+	if (!genl_has_listeners(&vine_genl_family, vr->net, 0))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
 	if (!msg)
@@ -142,7 +143,7 @@ void vine_nl_peer_seen(struct vine_net *vn, u32 id, __be32 addr,
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&vine_genl_family, vn->net, msg, 0, 0,
+	genlmsg_multicast_netns(&vine_genl_family, vr->net, msg, 0, 0,
 				GFP_ATOMIC);
 }
 
@@ -150,14 +151,14 @@ void vine_nl_peer_seen(struct vine_net *vn, u32 id, __be32 addr,
  * Tell listeners that the channel with peer @p went @state (up or down),
  * from the data path or the channel's work.
  */
-void vine_nl_channel(struct vine_net *vn, struct vine_peer *p, u8 state,
+void vine_nl_channel(struct vine_router *vr, struct vine_peer *p, u8 state,
 		     gfp_t gfp)
 {
 	u64 seen = atomic64_read(&p->seen);
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&vine_genl_family, vn->net, 0))
+	if (!genl_has_listeners(&vine_genl_family, vr->net, 0))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
 	if (!msg)
@@ -172,7 +173,7 @@ void vine_nl_channel(struct vine_net *vn, struct vine_peer *p, u8 state,
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&vine_genl_family, vn->net, msg, 0, 0, gfp);
+	genlmsg_multicast_netns(&vine_genl_family, vr->net, msg, 0, 0, gfp);
 }
 
 static int vine_parse_queue_vrs(struct vine_cfg *cfg, const struct nlattr *list,
@@ -282,12 +283,12 @@ static int vine_parse_channel(struct vine_cfg *cfg, struct nlattr **attrs,
 	return 0;
 }
 
-static int vine_nl_set_vr(struct vine_net *vn, struct genl_info *info)
+static int vine_nl_set_vr(struct vine_router *vr, struct genl_info *info)
 {
-	struct vine_cfg *old = rcu_dereference_protected(vn->cfg,
-						lockdep_is_held(&vn->lock));
+	struct vine_cfg *old = rcu_dereference_protected(vr->cfg,
+						lockdep_is_held(&vr->lock));
 	struct nlattr **attrs = info->attrs;
-	bool hooked = vn->hooked;
+	bool hooked = vr->hooked;
 	struct socket *listener;
 	struct vine_cfg *cfg;
 	int err;
@@ -311,40 +312,40 @@ static int vine_nl_set_vr(struct vine_net *vn, struct genl_info *info)
 		goto err_free;
 
 	/* What can fail first: a refused request changes nothing. */
-	err = vine_hook_register(vn);
+	err = vine_hook_register(vr);
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "cannot register the netfilter hook");
 		goto err_free;
 	}
-	if (!rcu_access_pointer(vn->sock) || cfg->port != old->port) {
-		err = vine_tcp_listen_open(vn, cfg->port, &listener);
+	if (!rcu_access_pointer(vr->sock) || cfg->port != old->port) {
+		err = vine_tcp_listen_open(vr, cfg->port, &listener);
 		if (err) {
 			NL_SET_ERR_MSG(info->extack, "cannot listen on the TCP port");
 			goto err_unhook;
 		}
-		err = vine_socket_open(vn, cfg->port);
+		err = vine_socket_open(vr, cfg->port);
 		if (err) {
 			sock_release(listener);
 			NL_SET_ERR_MSG(info->extack, "cannot open the UDP port");
 			goto err_unhook;
 		}
-		vine_tcp_listen(vn, listener);
+		vine_tcp_listen(vr, listener);
 	}
-	rcu_assign_pointer(vn->cfg, cfg);
+	rcu_assign_pointer(vr->cfg, cfg);
 	kfree_rcu(old, rcu);
 	if (cfg->limited || old->limited)
-		vine_chan_kick(vn);
+		vine_chan_kick(vr);
 	return 0;
 
 err_unhook:
 	if (!hooked)
-		vine_hook_unregister(vn);
+		vine_hook_unregister(vr);
 err_free:
 	kfree(cfg);
 	return err;
 }
 
-typedef int (*vine_change_fn)(struct vine_net *vn, struct genl_info *info);
+typedef int (*vine_change_fn)(struct vine_router *vr, struct genl_info *info);
 
 static const vine_change_fn vine_changes[__VINE_CMD_MAX] = {
 	[VINE_CMD_SET_VR] = vine_nl_set_vr,
@@ -361,25 +362,25 @@ static const vine_change_fn vine_changes[__VINE_CMD_MAX] = {
 /* Every change: under the mutex, then a new generation and an event. */
 static int vine_nl_change(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vine_net *vn = vine_pernet(genl_info_net(info));
+	struct vine_router *vr = vine_pernet(genl_info_net(info));
 	u8 cmd = info->genlhdr->cmd;
 	int err;
 
-	mutex_lock(&vn->lock);
-	err = vine_changes[cmd](vn, info);
+	mutex_lock(&vr->lock);
+	err = vine_changes[cmd](vr, info);
 	if (!err) {
-		WRITE_ONCE(vn->generation, vn->generation + 1);
-		vine_notify(vn, info, cmd);
+		WRITE_ONCE(vr->generation, vr->generation + 1);
+		vine_notify(vr, info, cmd);
 	}
-	mutex_unlock(&vn->lock);
+	mutex_unlock(&vr->lock);
 	return err;
 }
 
 /* A reply to a GET doit, filled by @fill. */
 static int vine_nl_reply(struct genl_info *info,
-			 int (*fill)(struct sk_buff *msg, struct vine_net *vn))
+			 int (*fill)(struct sk_buff *msg, struct vine_router *vr))
 {
-	struct vine_net *vn = vine_pernet(genl_info_net(info));
+	struct vine_router *vr = vine_pernet(genl_info_net(info));
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
@@ -389,7 +390,7 @@ static int vine_nl_reply(struct genl_info *info,
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &vine_genl_family, 0,
 				info->genlhdr->cmd);
-	err = hdr ? fill(msg, vn) : -EMSGSIZE;
+	err = hdr ? fill(msg, vr) : -EMSGSIZE;
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -398,34 +399,34 @@ static int vine_nl_reply(struct genl_info *info,
 	return genlmsg_reply(msg, info);
 }
 
-static int vine_fill_status(struct sk_buff *msg, struct vine_net *vn)
+static int vine_fill_status(struct sk_buff *msg, struct vine_router *vr)
 {
 	int err;
 
-	mutex_lock(&vn->lock);
+	mutex_lock(&vr->lock);
 	err = nla_put_string(msg, VINE_A_VERSION, VINE_VERSION) ||
-	      nla_put_u32(msg, VINE_A_GENERATION, vn->generation) ||
-	      nla_put_u32(msg, VINE_A_COUNT_VNS, vn->nvns) ||
-	      nla_put_u32(msg, VINE_A_COUNT_HOSTS, vn->nhosts) ||
-	      nla_put_u32(msg, VINE_A_COUNT_ROUTES, vn->nroutes) ||
-	      nla_put_u32(msg, VINE_A_COUNT_PEERS, vn->npeers);
-	mutex_unlock(&vn->lock);
+	      nla_put_u32(msg, VINE_A_GENERATION, vr->generation) ||
+	      nla_put_u32(msg, VINE_A_COUNT_VNS, vr->nvns) ||
+	      nla_put_u32(msg, VINE_A_COUNT_HOSTS, vr->nhosts) ||
+	      nla_put_u32(msg, VINE_A_COUNT_ROUTES, vr->nroutes) ||
+	      nla_put_u32(msg, VINE_A_COUNT_PEERS, vr->npeers);
+	mutex_unlock(&vr->lock);
 	return err ? -EMSGSIZE : 0;
 }
 
-static int vine_fill_vr(struct sk_buff *msg, struct vine_net *vn)
+static int vine_fill_vr(struct sk_buff *msg, struct vine_router *vr)
 {
 	const struct vine_cfg *cfg;
 	struct nlattr *list, *sp;
 	int i, err = -EMSGSIZE;
 
-	mutex_lock(&vn->lock);
-	cfg = rcu_dereference_protected(vn->cfg, lockdep_is_held(&vn->lock));
+	mutex_lock(&vr->lock);
+	cfg = rcu_dereference_protected(vr->cfg, lockdep_is_held(&vr->lock));
 	if (nla_put_u32(msg, VINE_A_VR_ID, cfg->id) ||
 	    nla_put_u16(msg, VINE_A_PORT, cfg->port) ||
 	    nla_put_u8(msg, VINE_A_MAC_MODE, cfg->mac_mode) ||
 	    nla_put_u32(msg, VINE_A_OVERHEAD, VINE_OVERHEAD) ||
-	    nla_put_u32(msg, VINE_A_GENERATION, vn->generation))
+	    nla_put_u32(msg, VINE_A_GENERATION, vr->generation))
 		goto out;
 	if (nla_put_u8(msg, VINE_A_LIMITED, cfg->limited) ||
 	    nla_put_u8(msg, VINE_A_POLL, cfg->poll) ||
@@ -462,14 +463,14 @@ static int vine_fill_vr(struct sk_buff *msg, struct vine_net *vn)
 	nla_nest_end(msg, list);
 	err = 0;
 out:
-	mutex_unlock(&vn->lock);
+	mutex_unlock(&vr->lock);
 	return err;
 }
 
-static int vine_fill_stats(struct sk_buff *msg, struct vine_net *vn)
+static int vine_fill_stats(struct sk_buff *msg, struct vine_router *vr)
 {
-	return vine_stats_put(msg, VINE_A_STATS, vn->stats) ?:
-	       vine_drops_put(msg, vn->drops);
+	return vine_stats_put(msg, VINE_A_STATS, vr->stats) ?:
+	       vine_drops_put(msg, vr->drops);
 }
 
 static int vine_nl_get_status(struct sk_buff *skb, struct genl_info *info)

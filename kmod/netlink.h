@@ -30,15 +30,15 @@ static inline struct nlattr **vine_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
-/* nl_tables.c: changes run under vn->lock, see vine_nl_change() */
-int vine_nl_new_vn(struct vine_net *vn, struct genl_info *info);
-int vine_nl_del_vn(struct vine_net *vn, struct genl_info *info);
-int vine_nl_new_host(struct vine_net *vn, struct genl_info *info);
-int vine_nl_del_host(struct vine_net *vn, struct genl_info *info);
-int vine_nl_new_route(struct vine_net *vn, struct genl_info *info);
-int vine_nl_del_route(struct vine_net *vn, struct genl_info *info);
-int vine_nl_set_key(struct vine_net *vn, struct genl_info *info);
-int vine_nl_del_key(struct vine_net *vn, struct genl_info *info);
+/* nl_tables.c: changes run under vr->lock, see vine_nl_change() */
+int vine_nl_new_vn(struct vine_router *vr, struct genl_info *info);
+int vine_nl_del_vn(struct vine_router *vr, struct genl_info *info);
+int vine_nl_new_host(struct vine_router *vr, struct genl_info *info);
+int vine_nl_del_host(struct vine_router *vr, struct genl_info *info);
+int vine_nl_new_route(struct vine_router *vr, struct genl_info *info);
+int vine_nl_del_route(struct vine_router *vr, struct genl_info *info);
+int vine_nl_set_key(struct vine_router *vr, struct genl_info *info);
+int vine_nl_del_key(struct vine_router *vr, struct genl_info *info);
 int vine_nl_get_vn(struct sk_buff *skb, struct genl_info *info);
 int vine_nl_dump_vn(struct sk_buff *skb, struct netlink_callback *cb);
 int vine_nl_dump_host(struct sk_buff *skb, struct netlink_callback *cb);

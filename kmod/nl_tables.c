@@ -2,25 +2,25 @@
 /*
  * ViNe router: netlink commands on the tables (VNs, LNDT, GNDTs, keys).
  *
- * Changes run under vn->lock (see vine_nl_change()). Dumps run under RCU
+ * Changes run under vr->lock (see vine_nl_change()). Dumps run under RCU
  * and resume from the next index, so very large tables dump in pieces.
  */
 #include "netlink.h"
 
-static struct vine_vn *vine_nl_vn(struct vine_net *vn, struct genl_info *info)
+static struct vine_vn *vine_nl_vn(struct vine_router *vr, struct genl_info *info)
 {
 	struct vine_vn *v;
 
 	if (VINE_REQUIRE(info, VINE_A_VN_ID, "VN id"))
 		return NULL;
-	v = xa_load(&vn->vns, nla_get_u32(info->attrs[VINE_A_VN_ID]));
+	v = xa_load(&vr->vns, nla_get_u32(info->attrs[VINE_A_VN_ID]));
 	if (!v)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VINE_A_VN_ID],
 				    "no such VN");
 	return v;
 }
 
-int vine_nl_new_vn(struct vine_net *vn, struct genl_info *info)
+int vine_nl_new_vn(struct vine_router *vr, struct genl_info *info)
 {
 	struct vine_vn *v;
 	u32 id;
@@ -28,22 +28,22 @@ int vine_nl_new_vn(struct vine_net *vn, struct genl_info *info)
 	if (VINE_REQUIRE(info, VINE_A_VN_ID, "VN id"))
 		return -EINVAL;
 	id = nla_get_u32(info->attrs[VINE_A_VN_ID]);
-	if (xa_load(&vn->vns, id)) {
+	if (xa_load(&vr->vns, id)) {
 		NL_SET_ERR_MSG(info->extack, "VN exists");
 		return -EEXIST;
 	}
-	v = vine_vn_create(vn, id, info->attrs[VINE_A_VN_NAME] ?
+	v = vine_vn_create(vr, id, info->attrs[VINE_A_VN_NAME] ?
 			   nla_data(info->attrs[VINE_A_VN_NAME]) : NULL);
 	return PTR_ERR_OR_ZERO(v);
 }
 
-int vine_nl_del_vn(struct vine_net *vn, struct genl_info *info)
+int vine_nl_del_vn(struct vine_router *vr, struct genl_info *info)
 {
-	struct vine_vn *v = vine_nl_vn(vn, info);
+	struct vine_vn *v = vine_nl_vn(vr, info);
 
 	if (!v)
 		return -ENOENT;
-	vine_vn_destroy(vn, v);
+	vine_vn_destroy(vr, v);
 	return 0;
 }
 
@@ -56,10 +56,10 @@ static int vine_nl_addr(struct genl_info *info, __be32 *addr)
 	return 0;
 }
 
-static int vine_nl_host(struct vine_net *vn, struct genl_info *info,
+static int vine_nl_host(struct vine_router *vr, struct genl_info *info,
 			bool add)
 {
-	struct vine_vn *v = vine_nl_vn(vn, info);
+	struct vine_vn *v = vine_nl_vn(vr, info);
 	__be32 addr;
 
 	if (!v)
@@ -67,31 +67,31 @@ static int vine_nl_host(struct vine_net *vn, struct genl_info *info,
 	if (vine_nl_addr(info, &addr))
 		return -EINVAL;
 	if (!add)
-		return vine_host_del(vn, v, addr, info->extack);
+		return vine_host_del(vr, v, addr, info->extack);
 	if (ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
 	    ipv4_is_lbcast(addr) || ipv4_is_loopback(addr)) {
 		NL_SET_ERR_MSG(info->extack, "not a unicast host address");
 		return -EINVAL;
 	}
-	return vine_host_add(vn, v, addr, info->extack);
+	return vine_host_add(vr, v, addr, info->extack);
 }
 
-int vine_nl_new_host(struct vine_net *vn, struct genl_info *info)
+int vine_nl_new_host(struct vine_router *vr, struct genl_info *info)
 {
-	return vine_nl_host(vn, info, true);
+	return vine_nl_host(vr, info, true);
 }
 
-int vine_nl_del_host(struct vine_net *vn, struct genl_info *info)
+int vine_nl_del_host(struct vine_router *vr, struct genl_info *info)
 {
-	return vine_nl_host(vn, info, false);
+	return vine_nl_host(vr, info, false);
 }
 
 /* The VN, prefix and length of a route request. */
-static struct vine_vn *vine_nl_prefix(struct vine_net *vn,
+static struct vine_vn *vine_nl_prefix(struct vine_router *vr,
 				      struct genl_info *info,
 				      __be32 *prefix, u8 *plen)
 {
-	struct vine_vn *v = vine_nl_vn(vn, info);
+	struct vine_vn *v = vine_nl_vn(vr, info);
 
 	if (!v || vine_nl_addr(info, prefix) ||
 	    VINE_REQUIRE(info, VINE_A_PREFIX_LEN, "prefix length"))
@@ -104,7 +104,7 @@ static struct vine_vn *vine_nl_prefix(struct vine_net *vn,
 	return v;
 }
 
-int vine_nl_new_route(struct vine_net *vn, struct genl_info *info)
+int vine_nl_new_route(struct vine_router *vr, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	struct vine_route tmpl = {
@@ -116,7 +116,7 @@ int vine_nl_new_route(struct vine_net *vn, struct genl_info *info)
 	__be32 prefix;
 	u8 plen;
 
-	v = vine_nl_prefix(vn, info, &prefix, &plen);
+	v = vine_nl_prefix(vr, info, &prefix, &plen);
 	if (!v || VINE_REQUIRE(info, VINE_A_VIA, "destination VR address"))
 		return -EINVAL;
 	tmpl.via = nla_get_in_addr(attrs[VINE_A_VIA]);
@@ -132,13 +132,13 @@ int vine_nl_new_route(struct vine_net *vn, struct genl_info *info)
 		tmpl.proto = nla_get_u8(attrs[VINE_A_PROTO]);
 	if (attrs[VINE_A_ROUTE_TYPE])
 		tmpl.type = nla_get_u8(attrs[VINE_A_ROUTE_TYPE]);
-	tmpl.vr = ntohl(tmpl.via);
+	tmpl.dest = ntohl(tmpl.via);
 	if (tmpl.type == VINE_ROUTE_QUEUE) {
 		if (VINE_REQUIRE(info, VINE_A_ROUTE_VR,
 				 "VR behind the queue VR (vr VR-ID)"))
 			return -EINVAL;
-		tmpl.vr = ntohl(nla_get_in_addr(attrs[VINE_A_ROUTE_VR]));
-		if (tmpl.vr == ntohl(tmpl.via)) {
+		tmpl.dest = ntohl(nla_get_in_addr(attrs[VINE_A_ROUTE_VR]));
+		if (tmpl.dest == ntohl(tmpl.via)) {
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    attrs[VINE_A_ROUTE_VR],
 					    "the VR behind the queue VR is the queue VR");
@@ -149,37 +149,37 @@ int vine_nl_new_route(struct vine_net *vn, struct genl_info *info)
 				    "only a route of type queue names a VR behind");
 		return -EINVAL;
 	}
-	return vine_route_set(vn, v, prefix, plen, &tmpl,
+	return vine_route_set(vr, v, prefix, plen, &tmpl,
 			      nla_get_flag(attrs[VINE_A_REPLACE]),
 			      info->extack);
 }
 
-int vine_nl_del_route(struct vine_net *vn, struct genl_info *info)
+int vine_nl_del_route(struct vine_router *vr, struct genl_info *info)
 {
 	struct vine_vn *v;
 	__be32 prefix;
 	u8 plen;
 
-	v = vine_nl_prefix(vn, info, &prefix, &plen);
+	v = vine_nl_prefix(vr, info, &prefix, &plen);
 	if (!v)
 		return -EINVAL;
-	return vine_route_del(vn, v, prefix, plen, info->extack);
+	return vine_route_del(vr, v, prefix, plen, info->extack);
 }
 
-int vine_nl_set_key(struct vine_net *vn, struct genl_info *info)
+int vine_nl_set_key(struct vine_router *vr, struct genl_info *info)
 {
 	if (VINE_REQUIRE(info, VINE_A_PEER, "peer VR") ||
 	    VINE_REQUIRE(info, VINE_A_KEY, "key"))
 		return -EINVAL;
-	return vine_key_set(vn, ntohl(nla_get_in_addr(info->attrs[VINE_A_PEER])),
+	return vine_key_set(vr, ntohl(nla_get_in_addr(info->attrs[VINE_A_PEER])),
 			    nla_data(info->attrs[VINE_A_KEY]), info->extack);
 }
 
-int vine_nl_del_key(struct vine_net *vn, struct genl_info *info)
+int vine_nl_del_key(struct vine_router *vr, struct genl_info *info)
 {
 	if (VINE_REQUIRE(info, VINE_A_PEER, "peer VR"))
 		return -EINVAL;
-	return vine_key_del(vn, ntohl(nla_get_in_addr(info->attrs[VINE_A_PEER])),
+	return vine_key_del(vr, ntohl(nla_get_in_addr(info->attrs[VINE_A_PEER])),
 			    info->extack);
 }
 
@@ -187,11 +187,11 @@ int vine_nl_del_key(struct vine_net *vn, struct genl_info *info)
 
 static void *vine_dump_put(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
+	struct vine_router *vr = vine_pernet(sock_net(skb->sk));
 	void *hdr;
 
 	/* Flag the dump as inconsistent if the tables changed under it. */
-	cb->seq = READ_ONCE(vn->generation) + 1;
+	cb->seq = READ_ONCE(vr->generation) + 1;
 	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			  &vine_genl_family, NLM_F_MULTI,
 			  ((struct genlmsghdr *)nlmsg_data(cb->nlh))->cmd);
@@ -212,7 +212,7 @@ static int vine_fill_vn(struct sk_buff *msg, const struct vine_vn *v)
 
 int vine_nl_get_vn(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vine_net *vn = vine_pernet(genl_info_net(info));
+	struct vine_router *vr = vine_pernet(genl_info_net(info));
 	struct sk_buff *msg;
 	struct vine_vn *v;
 	void *hdr;
@@ -221,12 +221,12 @@ int vine_nl_get_vn(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	mutex_lock(&vn->lock);
-	v = vine_nl_vn(vn, info);
+	mutex_lock(&vr->lock);
+	v = vine_nl_vn(vr, info);
 	hdr = genlmsg_put_reply(msg, info, &vine_genl_family, 0,
 				VINE_CMD_GET_VN);
 	err = !v ? -ENOENT : !hdr ? -EMSGSIZE : vine_fill_vn(msg, v);
-	mutex_unlock(&vn->lock);
+	mutex_unlock(&vr->lock);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -292,10 +292,10 @@ static int vine_fill_vn_entry(struct sk_buff *skb, unsigned long idx,
 
 int vine_nl_dump_vn(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
+	struct vine_router *vr = vine_pernet(sock_net(skb->sk));
 
 	rcu_read_lock();
-	vine_dump_xa(skb, cb, &vn->vns, 0, vine_fill_vn_entry, NULL);
+	vine_dump_xa(skb, cb, &vr->vns, 0, vine_fill_vn_entry, NULL);
 	rcu_read_unlock();
 	return skb->len;
 }
@@ -339,15 +339,15 @@ static void vine_dump_vn_hosts(struct sk_buff *skb,
 
 int vine_nl_dump_host(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
+	struct vine_router *vr = vine_pernet(sock_net(skb->sk));
 	u32 only = vine_dump_vnid(cb);
 	struct vine_vn *v;
 
 	rcu_read_lock();
 	if (!only) {
-		vine_dump_xa(skb, cb, &vn->lndt, 0, vine_fill_host, NULL);
+		vine_dump_xa(skb, cb, &vr->lndt, 0, vine_fill_host, NULL);
 	} else {
-		v = xa_load(&vn->vns, only);
+		v = xa_load(&vr->vns, only);
 		if (v)
 			vine_dump_vn_hosts(skb, cb, v);
 	}
@@ -375,7 +375,7 @@ static int vine_fill_route(struct sk_buff *skb, unsigned long idx,
 	    nla_put_u8(skb, VINE_A_PROTO, r->proto) ||
 	    nla_put_u8(skb, VINE_A_ROUTE_TYPE, r->type) ||
 	    (r->type == VINE_ROUTE_QUEUE &&
-	     nla_put_in_addr(skb, VINE_A_ROUTE_VR, htonl(r->vr))))
+	     nla_put_in_addr(skb, VINE_A_ROUTE_VR, htonl(r->dest))))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -383,14 +383,14 @@ static int vine_fill_route(struct sk_buff *skb, unsigned long idx,
 /* Position: args[0] VN id, args[1] 32 - prefix length, args[2] index. */
 int vine_nl_dump_route(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
+	struct vine_router *vr = vine_pernet(sock_net(skb->sk));
 	u32 only = vine_dump_vnid(cb);
 	struct vine_route_pos pos;
 	unsigned long vidx;
 	struct vine_vn *v;
 
 	rcu_read_lock();
-	xa_for_each_start(&vn->vns, vidx, v, cb->args[0]) {
+	xa_for_each_start(&vr->vns, vidx, v, cb->args[0]) {
 		if (only && v->id != only)
 			goto next;
 		pos.vnid = v->id;
@@ -442,8 +442,8 @@ static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
 	     nla_put_u64_64bit(skb, VINE_A_CHAN_SINCE, jiffies_to_msecs(since),
 			       VINE_A_PAD) ||
 	     nla_put_u32(skb, VINE_A_QUEUE_LEN,
-			 skb_queue_len_lockless(&p->queue)) ||
-	     nla_put_u32(skb, VINE_A_QUEUE_BYTES, READ_ONCE(p->queue_bytes))))
+			 skb_queue_len_lockless(&p->held)) ||
+	     nla_put_u32(skb, VINE_A_QUEUE_BYTES, READ_ONCE(p->held_bytes))))
 		return -EMSGSIZE;
 	if (nla_put_u8(skb, VINE_A_TCP, vine_tcp_state(p)))
 		return -EMSGSIZE;
@@ -452,10 +452,10 @@ static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
 
 int vine_nl_dump_peer(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vine_net *vn = vine_pernet(sock_net(skb->sk));
+	struct vine_router *vr = vine_pernet(sock_net(skb->sk));
 
 	rcu_read_lock();
-	vine_dump_xa(skb, cb, &vn->peers, 0, vine_fill_peer, NULL);
+	vine_dump_xa(skb, cb, &vr->peers, 0, vine_fill_peer, NULL);
 	rcu_read_unlock();
 	return skb->len;
 }

@@ -69,14 +69,14 @@ struct vine_pipe_worker {
 
 static struct workqueue_struct *vine_pipe_wq;
 
-static bool vine_pipe_is_tx(const struct vine_net *vn,
+static bool vine_pipe_is_tx(const struct vine_router *vr,
 			    const struct vine_pipe *pipe)
 {
-	return pipe == &vn->txq;
+	return pipe == &vr->tx_pipe;
 }
 
 /* tx: the MAC of @skb (its header built); rx: check MAC, then counter. */
-static u8 vine_pipe_mac(struct vine_net *vn, struct vine_pipe *pipe,
+static u8 vine_pipe_mac(struct vine_router *vr, struct vine_pipe *pipe,
 			struct sk_buff *skb)
 {
 	struct vinehdr *vh = (void *)skb->data;
@@ -86,13 +86,13 @@ static u8 vine_pipe_mac(struct vine_net *vn, struct vine_pipe *pipe,
 	u8 reason;
 
 	rcu_read_lock();
-	cfg = rcu_dereference(vn->cfg);
-	if (!vine_pipe_is_tx(vn, pipe)) {
-		reason = vine_verify(xa_load(&vn->peers, ntohl(vh->src_vr)),
+	cfg = rcu_dereference(vr->cfg);
+	if (!vine_pipe_is_tx(vr, pipe)) {
+		reason = vine_verify(xa_load(&vr->peers, ntohl(vh->src_vr)),
 				     cfg->mac_mode, skb);
 		goto out;
 	}
-	p = xa_load(&vn->peers, VINE_PIPE_CB(skb)->tx.peer);
+	p = xa_load(&vr->peers, VINE_PIPE_CB(skb)->tx.peer);
 	if (p && cfg->mac_mode != VINE_MAC_NONE)
 		key = rcu_dereference(p->key);
 	if (!key)
@@ -107,29 +107,29 @@ out:
 }
 
 /* Send or deliver @skb, done, from the head of @pipe. Under RCU, BH off. */
-static void vine_pipe_out(struct vine_net *vn, struct vine_pipe *pipe,
+static void vine_pipe_out(struct vine_router *vr, struct vine_pipe *pipe,
 			  struct sk_buff *skb)
 {
 	const struct vine_pipe_cb cb = *VINE_PIPE_CB(skb);
-	const struct vine_cfg *cfg = rcu_dereference(vn->cfg);
+	const struct vine_cfg *cfg = rcu_dereference(vr->cfg);
 	struct vine_peer *p;
 
-	if (!vine_pipe_is_tx(vn, pipe)) {
+	if (!vine_pipe_is_tx(vr, pipe)) {
 		const struct vinehdr *vh = (void *)skb->data;
 
-		vine_rcv_auth(vn, cfg, xa_load(&vn->peers, ntohl(vh->src_vr)),
+		vine_rcv_auth(vr, cfg, xa_load(&vr->peers, ntohl(vh->src_vr)),
 			      skb, &cb.from, cb.reason);
 		return;
 	}
-	p = xa_load(&vn->peers, cb.tx.peer);
+	p = xa_load(&vr->peers, cb.tx.peer);
 	if (cb.reason || !p) {
-		vine_drop(vn, NULL, p, cb.reason ?: VINE_DROP_TX_ERROR);
+		vine_drop(vr, NULL, p, cb.reason ?: VINE_DROP_TX_ERROR);
 		ip_rt_put(cb.tx.rt);
 		kfree_skb(skb);
 		return;
 	}
 	*VINE_CB(skb) = cb.tx.vcb;
-	vine_send(vn, cfg, p, skb, cb.tx.rt, cb.tx.saddr, cb.tx.daddr,
+	vine_send(vr, cfg, p, skb, cb.tx.rt, cb.tx.saddr, cb.tx.daddr,
 		  cb.tx.dport);
 }
 
@@ -202,8 +202,8 @@ static void vine_pipe_done(struct vine_pipe *pipe, struct sk_buff **batch,
 static void vine_pipe_flush(struct vine_pipe *pipe)
 {
 	unsigned int left = VINE_PIPE_FLUSH_MAX;
-	struct vine_net *vn = pipe->vn;
-	u8 late = vine_pipe_is_tx(vn, pipe) ? VINE_DROP_TX_CODEL :
+	struct vine_router *vr = pipe->vr;
+	u8 late = vine_pipe_is_tx(vr, pipe) ? VINE_DROP_TX_CODEL :
 					      VINE_DROP_RX_CODEL;
 	struct sk_buff_head done;
 	struct sk_buff *skb;
@@ -235,7 +235,7 @@ static void vine_pipe_flush(struct vine_pipe *pipe)
 		local_bh_disable();
 		rcu_read_lock();
 		while ((skb = __skb_dequeue(&done)))
-			vine_pipe_out(vn, pipe, skb);
+			vine_pipe_out(vr, pipe, skb);
 		rcu_read_unlock();
 		local_bh_enable();
 
@@ -292,7 +292,7 @@ static void vine_pipe_work(struct work_struct *work)
 			return;
 
 		for (i = 0; i < n; i++)
-			reason[i] = vine_pipe_mac(pipe->vn, pipe, batch[i]);
+			reason[i] = vine_pipe_mac(pipe->vr, pipe, batch[i]);
 		vine_pipe_done(pipe, batch, reason, n);
 		vine_pipe_kick_flush(pipe);
 		cond_resched();
@@ -313,7 +313,7 @@ static bool vine_pipe_idle(struct vine_pipe *pipe)
  * Put @skb (its cb filled) in @pipe, and see it done: here when the
  * pipe is idle, else by a worker. Consumed.
  */
-static void vine_pipe_add(struct vine_net *vn, struct vine_pipe *pipe,
+static void vine_pipe_add(struct vine_router *vr, struct vine_pipe *pipe,
 			  struct sk_buff *skb)
 {
 	unsigned int cpu;
@@ -323,11 +323,11 @@ static void vine_pipe_add(struct vine_net *vn, struct vine_pipe *pipe,
 	spin_lock_bh(&pipe->order.lock);
 	if (pipe->stopped || skb_queue_len(&pipe->order) >= VINE_PIPE_MAX) {
 		spin_unlock_bh(&pipe->order.lock);
-		if (vine_pipe_is_tx(vn, pipe)) {
-			vine_drop(vn, NULL, NULL, VINE_DROP_TX_BUSY);
+		if (vine_pipe_is_tx(vr, pipe)) {
+			vine_drop(vr, NULL, NULL, VINE_DROP_TX_BUSY);
 			ip_rt_put(VINE_PIPE_CB(skb)->tx.rt);
 		} else {
-			vine_drop(vn, NULL, NULL, VINE_DROP_RX_BUSY);
+			vine_drop(vr, NULL, NULL, VINE_DROP_RX_BUSY);
 		}
 		kfree_skb(skb);
 		return;
@@ -338,7 +338,7 @@ static void vine_pipe_add(struct vine_net *vn, struct vine_pipe *pipe,
 	if (idle) {	/* first in the pipe: no worker can take it */
 		WRITE_ONCE(pipe->flush_cpu, raw_smp_processor_id());
 		spin_unlock_bh(&pipe->order.lock);
-		reason = vine_pipe_mac(vn, pipe, skb);
+		reason = vine_pipe_mac(vr, pipe, skb);
 		vine_pipe_done(pipe, &skb, &reason, 1);
 		vine_pipe_flush(pipe);
 		return;
@@ -365,8 +365,8 @@ bool vine_pipes_wanted(const struct vine_cfg *cfg)
  * vine_rcv()) into the receive pipe; false when the caller is to verify
  * it. Under RCU with BH off.
  */
-bool vine_rxq_take(struct vine_net *vn, const struct vine_cfg *cfg,
-		   struct sk_buff *skb, const struct vine_from *from)
+bool vine_rx_pipe_take(struct vine_router *vr, const struct vine_cfg *cfg,
+		       struct sk_buff *skb, const struct vine_from *from)
 {
 	if (!vine_pipes_wanted(cfg) || from->conn)
 		return false;
@@ -374,7 +374,7 @@ bool vine_rxq_take(struct vine_net *vn, const struct vine_cfg *cfg,
 	skb_dst_drop(skb);
 	skb->dev = NULL;
 	*VINE_PIPE_CB(skb) = (struct vine_pipe_cb){ .from = *from };
-	vine_pipe_add(vn, &vn->rxq, skb);
+	vine_pipe_add(vr, &vr->rx_pipe, skb);
 	return true;
 }
 
@@ -383,9 +383,9 @@ bool vine_rxq_take(struct vine_net *vn, const struct vine_cfg *cfg,
  * MAC, VINE_CB set) and @rt (consumed too) into the send pipe, when
  * vine_pipes_wanted(). Sent, or dropped, from there. Under RCU, BH off.
  */
-void vine_txq_put(struct vine_net *vn, struct vine_peer *p,
-		  struct sk_buff *skb, struct rtable *rt, __be32 saddr,
-		  __be32 daddr, __be16 dport)
+void vine_tx_pipe_put(struct vine_router *vr, struct vine_peer *p,
+		      struct sk_buff *skb, struct rtable *rt, __be32 saddr,
+		      __be32 daddr, __be16 dport)
 {
 	struct vine_pipe_cb cb = {
 		.tx = {
@@ -400,15 +400,15 @@ void vine_txq_put(struct vine_net *vn, struct vine_peer *p,
 
 	skb->dev = NULL;	/* the LAN device may go while it waits */
 	*VINE_PIPE_CB(skb) = cb;
-	vine_pipe_add(vn, &vn->txq, skb);
+	vine_pipe_add(vr, &vr->tx_pipe, skb);
 }
 
-static int vine_pipe_init(struct vine_net *vn, struct vine_pipe *pipe)
+static int vine_pipe_init(struct vine_router *vr, struct vine_pipe *pipe)
 {
 	unsigned int cpu;
 
 	skb_queue_head_init(&pipe->order);
-	pipe->vn = vn;
+	pipe->vr = vr;
 	INIT_WORK(&pipe->flush_work, vine_pipe_flush_work);
 	pipe->flush_cpu = cpumask_first(cpu_online_mask);
 	pipe->workers = alloc_percpu(struct vine_pipe_worker);
@@ -423,13 +423,13 @@ static int vine_pipe_init(struct vine_net *vn, struct vine_pipe *pipe)
 	return 0;
 }
 
-int vine_pipes_init(struct vine_net *vn)
+int vine_pipes_init(struct vine_router *vr)
 {
-	return vine_pipe_init(vn, &vn->rxq) ?: vine_pipe_init(vn, &vn->txq);
+	return vine_pipe_init(vr, &vr->rx_pipe) ?: vine_pipe_init(vr, &vr->tx_pipe);
 }
 
 /* Stop taking packets, wait for the workers, drop what is left. */
-static void vine_pipe_stop(struct vine_net *vn, struct vine_pipe *pipe)
+static void vine_pipe_stop(struct vine_router *vr, struct vine_pipe *pipe)
 {
 	struct sk_buff *skb;
 	unsigned int cpu;
@@ -441,7 +441,7 @@ static void vine_pipe_stop(struct vine_net *vn, struct vine_pipe *pipe)
 		cancel_work_sync(&per_cpu_ptr(pipe->workers, cpu)->work);
 	cancel_work_sync(&pipe->flush_work);
 	while ((skb = skb_dequeue(&pipe->order))) {
-		if (vine_pipe_is_tx(vn, pipe))
+		if (vine_pipe_is_tx(vr, pipe))
 			ip_rt_put(VINE_PIPE_CB(skb)->tx.rt);
 		kfree_skb(skb);
 	}
@@ -449,16 +449,16 @@ static void vine_pipe_stop(struct vine_net *vn, struct vine_pipe *pipe)
 }
 
 /* Once nothing can send or receive any more (the hook and socket gone). */
-void vine_pipes_stop(struct vine_net *vn)
+void vine_pipes_stop(struct vine_router *vr)
 {
-	vine_pipe_stop(vn, &vn->rxq);
-	vine_pipe_stop(vn, &vn->txq);
+	vine_pipe_stop(vr, &vr->rx_pipe);
+	vine_pipe_stop(vr, &vr->tx_pipe);
 }
 
-void vine_pipes_free(struct vine_net *vn)
+void vine_pipes_free(struct vine_router *vr)
 {
-	free_percpu(vn->rxq.workers);
-	free_percpu(vn->txq.workers);
+	free_percpu(vr->rx_pipe.workers);
+	free_percpu(vr->tx_pipe.workers);
 }
 
 int vine_pipe_module_init(void)

@@ -49,7 +49,7 @@ static enum vine_drop vine_check_inner(struct sk_buff *skb)
 	return VINE_DROP_UNSPEC;
 }
 
-static enum vine_drop vine_deliver(struct vine_net *vn, struct sk_buff *skb)
+static enum vine_drop vine_deliver(struct vine_router *vr, struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	struct flowi4 fl4 = {
@@ -58,7 +58,7 @@ static enum vine_drop vine_deliver(struct vine_net *vn, struct sk_buff *skb)
 	};
 	struct rtable *rt;
 
-	rt = ip_route_output_key(vn->net, &fl4);
+	rt = ip_route_output_key(vr->net, &fl4);
 	if (IS_ERR(rt))
 		return VINE_DROP_DELIVERY;
 	/*
@@ -74,7 +74,7 @@ static enum vine_drop vine_deliver(struct vine_net *vn, struct sk_buff *skb)
 	}
 	skb_dst_set(skb, &rt->dst);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-	dst_output(vn->net, NULL, skb);
+	dst_output(vr->net, NULL, skb);
 	return VINE_DROP_UNSPEC;
 }
 
@@ -102,7 +102,7 @@ enum vine_drop vine_verify(struct vine_peer *p, u8 mode, struct sk_buff *skb)
 /* Note where and when an authenticated packet of @p came from; tell on a
  * change of address.
  */
-static void vine_peer_seen(struct vine_net *vn, struct vine_peer *p,
+static void vine_peer_seen(struct vine_router *vr, struct vine_peer *p,
 			   const struct vine_from *from)
 {
 	__be32 addr = from->saddr;
@@ -115,7 +115,7 @@ static void vine_peer_seen(struct vine_net *vn, struct vine_peer *p,
 	if (likely(atomic64_read(&p->seen) == seen) ||
 	    atomic64_xchg(&p->seen, seen) == seen)
 		return;
-	vine_nl_peer_seen(vn, p->id, addr, port);
+	vine_nl_peer_seen(vr, p->id, addr, port);
 }
 
 /*
@@ -128,18 +128,18 @@ static void vine_peer_seen(struct vine_net *vn, struct vine_peer *p,
  * the first hop with its own tables). A host of ours never comes from
  * outside. With a MAC mode, @from is the VR whose key verified the packet.
  */
-static bool vine_source_ok(struct vine_net *vn, const struct vine_cfg *cfg,
+static bool vine_source_ok(struct vine_router *vr, const struct vine_cfg *cfg,
 			   struct vine_vn *v, u32 from, __be32 saddr)
 {
 	const struct vine_route *r;
 	int i;
 
-	if (xa_load(&vn->lndt, ntohl(saddr)))
+	if (xa_load(&vr->lndt, ntohl(saddr)))
 		return false;
 	r = vine_gndt_lookup(v, saddr);
 	if (!r || r->type == VINE_ROUTE_DISABLED)
 		return false;
-	if (from == r->vr ||
+	if (from == r->dest ||
 	    (r->type == VINE_ROUTE_QUEUE && from == r->peer->id))
 		return true;
 	if (!cfg->limited)
@@ -155,7 +155,7 @@ static bool vine_source_ok(struct vine_net *vn, const struct vine_cfg *cfg,
  * VN's GNDT names here (a limited VR we serve, most often). Never to
  * another queue VR: a packet takes at most three VR hops.
  */
-static enum vine_drop vine_relay(struct vine_net *vn,
+static enum vine_drop vine_relay(struct vine_router *vr,
 				 const struct vine_cfg *cfg, u32 my_id,
 				 struct vine_vn *v, struct sk_buff *skb)
 {
@@ -170,7 +170,7 @@ static enum vine_drop vine_relay(struct vine_net *vn,
 		return VINE_DROP_LOOP;
 	if (iph->ttl <= 1)
 		return VINE_DROP_TTL;
-	vine_xmit(vn, cfg, v, r, skb, true);
+	vine_xmit(vr, cfg, v, r, skb, true);
 	return VINE_DROP_UNSPEC;
 }
 
@@ -178,16 +178,17 @@ static enum vine_drop vine_relay(struct vine_net *vn,
  * A ViNe packet (@skb->data at its header, consumed) from another VR,
  * by UDP or TCP. Under RCU with BH off.
  */
-void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
+void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 	      const struct vine_from *from)
 {
-	const struct vine_cfg *cfg = rcu_dereference(vn->cfg);
+	const struct vine_cfg *cfg = rcu_dereference(vr->cfg);
 	const struct vinehdr *vh;
 	struct vine_peer *p = NULL;
 	enum vine_drop reason;
 	bool control;
 	u32 my_id;
 
+	VINE_ASSERT_RCU();
 	if (!pskb_may_pull(skb, sizeof(*vh))) {
 		reason = VINE_DROP_MALFORMED;
 		goto drop;
@@ -221,7 +222,7 @@ void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
 	 * What no key of ours can verify takes no place in the receive pipe
 	 * and no time of its CPUs.
 	 */
-	p = xa_load(&vn->peers, ntohl(vh->src_vr));
+	p = xa_load(&vr->peers, ntohl(vh->src_vr));
 	if (cfg->mac_mode != VINE_MAC_NONE &&
 	    (!p || !rcu_access_pointer(p->key) || !(vh->flags & VINE_F_MAC))) {
 		reason = p && rcu_access_pointer(p->key) ?
@@ -229,14 +230,14 @@ void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
 		p = NULL;	/* not the claimed peer's drop */
 		goto drop;
 	}
-	if (!control && vine_rxq_take(vn, cfg, skb, from))
+	if (!control && vine_rx_pipe_take(vr, cfg, skb, from))
 		return;
 	reason = vine_verify(p, cfg->mac_mode, skb);
-	vine_rcv_auth(vn, cfg, p, skb, from, reason);
+	vine_rcv_auth(vr, cfg, p, skb, from, reason);
 	return;
 
 drop:
-	vine_drop(vn, NULL, p, reason);
+	vine_drop(vr, NULL, p, reason);
 	kfree_skb(skb);
 }
 
@@ -244,7 +245,7 @@ drop:
  * The rest of vine_rcv(), once the MAC and counter of @skb from @p are
  * checked (@reason, 0 when authentic). Under RCU with BH off.
  */
-void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
+void vine_rcv_auth(struct vine_router *vr, const struct vine_cfg *cfg,
 		   struct vine_peer *p, struct sk_buff *skb,
 		   const struct vine_from *from, enum vine_drop reason)
 {
@@ -258,6 +259,7 @@ void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
 	u32 vnid;
 	void *host;
 
+	VINE_ASSERT_RCU();
 	if (reason) {
 		p = NULL;	/* not authentic: not the claimed peer's drop */
 		goto drop;
@@ -267,11 +269,11 @@ void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
 			reason = VINE_DROP_UNKNOWN_PEER;
 			goto drop;
 		}
-		vine_peer_seen(vn, p, from);
+		vine_peer_seen(vr, p, from);
 		if (from->conn)
 			vine_tcp_seen(from->conn, p, type == VINE_PKT_GET);
 		if (control) {
-			vine_chan_rcv(vn, cfg, p, skb, type, from);
+			vine_chan_rcv(vr, cfg, p, skb, type, from);
 			consume_skb(skb);
 			return;
 		}
@@ -290,14 +292,14 @@ void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
 	if (reason)
 		goto drop;
 
-	host = xa_load(&vn->lndt, ntohl(ip_hdr(skb)->daddr));
-	v = xa_load(&vn->vns, vnid);
+	host = xa_load(&vr->lndt, ntohl(ip_hdr(skb)->daddr));
+	v = xa_load(&vr->vns, vnid);
 	relay = v && !host && type == VINE_PKT_QUEUE;
 	if (!relay && (!v || !host || xa_to_value(host) != vnid)) {
 		reason = VINE_DROP_WRONG_VN;
 		goto drop;
 	}
-	if (!vine_source_ok(vn, cfg, v, src_vr, ip_hdr(skb)->saddr)) {
+	if (!vine_source_ok(vr, cfg, v, src_vr, ip_hdr(skb)->saddr)) {
 		reason = VINE_DROP_BAD_SOURCE;
 		goto drop;
 	}
@@ -306,37 +308,18 @@ void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
 		vine_tcp_seen(from->conn, p, false);
 
 	len = vine_skb_bytes(skb, &pkts);
-	reason = relay ? vine_relay(vn, cfg, cfg->id ?: ntohl(from->daddr), v,
+	reason = relay ? vine_relay(vr, cfg, cfg->id ?: ntohl(from->daddr), v,
 				    skb) :
-			 vine_deliver(vn, skb);
+			 vine_deliver(vr, skb);
 	if (reason)
 		goto drop;
-	vine_count_rx(vn->stats, pkts, len);
+	vine_count_rx(vr->stats, pkts, len);
 	vine_count_rx(v->stats, pkts, len);
 	if (p)
 		vine_count_rx(p->stats, pkts, len);
 	return;
 
 drop:
-	vine_drop(vn, v, p, reason);
+	vine_drop(vr, v, p, reason);
 	kfree_skb(skb);
-}
-
-/* encap_rcv of our UDP socket: skb->data is at the UDP header. */
-int vine_udp_rcv(struct sock *sk, struct sk_buff *skb)
-{
-	struct vine_net *vn = rcu_dereference_sk_user_data(sk);
-	struct vine_from from = {
-		.saddr = ip_hdr(skb)->saddr,
-		.sport = udp_hdr(skb)->source,
-		.daddr = ip_hdr(skb)->daddr,
-	};
-
-	if (!vn) {
-		kfree_skb(skb);
-		return 0;
-	}
-	skb_pull_rcsum(skb, sizeof(struct udphdr));	/* the UDP layer pulled it */
-	vine_rcv(vn, skb, &from);
-	return 0;
 }

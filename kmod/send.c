@@ -18,7 +18,7 @@
  * The route to @daddr, the address of peer @p. A limited peer moves with
  * its NAT mapping: its route is looked up every time, never cached.
  */
-struct rtable *vine_route_to(struct vine_net *vn, struct vine_peer *p,
+struct rtable *vine_route_to(struct vine_router *vr, struct vine_peer *p,
 			     __be32 daddr, __be32 *saddr)
 {
 	bool cache = READ_ONCE(p->role) != VINE_ROLE_LIMITED;
@@ -31,7 +31,7 @@ struct rtable *vine_route_to(struct vine_net *vn, struct vine_peer *p,
 	rt = cache ? dst_cache_get_ip4(&p->dst_cache, saddr) : NULL;
 	if (rt)
 		return rt;
-	rt = ip_route_output_key(vn->net, &fl4);
+	rt = ip_route_output_key(vr->net, &fl4);
 	if (IS_ERR(rt))
 		return rt;
 	if (rt->rt_type != RTN_UNICAST) {
@@ -49,29 +49,16 @@ struct rtable *vine_route_to(struct vine_net *vn, struct vine_peer *p,
  * @p: over its TCP connection if the route or the peer says so, else with
  * outer UDP and IPv4 headers. Consumes @skb and @rt.
  */
-void vine_send(struct vine_net *vn, const struct vine_cfg *cfg,
+void vine_send(struct vine_router *vr, const struct vine_cfg *cfg,
 	       struct vine_peer *p, struct sk_buff *skb, struct rtable *rt,
 	       __be32 saddr, __be32 daddr, __be16 dport)
 {
-	struct socket *sock = rcu_dereference(vn->sock);
-	const struct vine_cb cb = *VINE_CB(skb);
-
-	if (cb.tcp || READ_ONCE(p->tcp)) {
+	if (VINE_CB(skb)->tcp || READ_ONCE(p->tcp)) {
 		ip_rt_put(rt);
-		vine_tcp_send(vn, p, daddr, dport, skb);
+		vine_tcp_send(vr, p, daddr, dport, skb);
 		return;
 	}
-	if (!sock) {
-		vine_drop(vn, NULL, NULL, VINE_DROP_TX_ERROR);
-		ip_rt_put(rt);
-		kfree_skb(skb);
-		return;
-	}
-	/* iptunnel_xmit() counts on skb->dev as a tunnel device: we have none. */
-	skb->dev = NULL;
-	udp_tunnel_xmit_skb(rt, sock->sk, skb, saddr, daddr, cb.tos,
-			    ip4_dst_hoplimit(&rt->dst), cb.df, htons(cfg->port),
-			    dport, false, false);
+	vine_udp_send(vr, cfg, skb, rt, saddr, daddr, dport);
 }
 
 /*
@@ -79,11 +66,11 @@ void vine_send(struct vine_net *vn, const struct vine_cfg *cfg,
  * packet was taken before routing: give icmp_send() the route back to
  * the host, from which it picks our source address.
  */
-static void vine_icmp_too_big(struct vine_net *vn, struct sk_buff *skb,
+static void vine_icmp_too_big(struct vine_router *vr, struct sk_buff *skb,
 			      unsigned int mtu)
 {
 	struct flowi4 fl4 = { .daddr = ip_hdr(skb)->saddr };
-	struct rtable *rt = ip_route_output_key(vn->net, &fl4);
+	struct rtable *rt = ip_route_output_key(vr->net, &fl4);
 
 	if (IS_ERR(rt))
 		return;
@@ -109,7 +96,7 @@ struct vine_dest {
 };
 
 /* Add the ViNe header and its MAC, then the outer UDP and IPv4 headers. */
-static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
+static void vine_xmit_one(struct vine_router *vr, const struct vine_cfg *cfg,
 			  struct vine_vn *v, const struct vine_dest *d,
 			  const struct vine_key *key, struct sk_buff *skb,
 			  struct rtable *rt, __be32 saddr)
@@ -161,24 +148,24 @@ static void vine_xmit_one(struct vine_net *vn, const struct vine_cfg *cfg,
 			goto drop;
 	}
 
-	vine_count_tx(vn->stats, pkts, len);
+	vine_count_tx(vr->stats, pkts, len);
 	vine_count_tx(v->stats, pkts, len);
 	vine_count_tx(p->stats, pkts, len);
 
 	if (piped) {
-		vine_txq_put(vn, p, skb, rt, saddr, d->daddr, d->dport);
+		vine_tx_pipe_put(vr, p, skb, rt, saddr, d->daddr, d->dport);
 		return;
 	}
 
-	if (d->limited && vine_chan_hold(vn, cfg, p, skb)) {
+	if (d->limited && vine_chan_hold(vr, cfg, p, skb)) {
 		ip_rt_put(rt);
 		return;
 	}
-	vine_send(vn, cfg, p, skb, rt, saddr, d->daddr, d->dport);
+	vine_send(vr, cfg, p, skb, rt, saddr, d->daddr, d->dport);
 	return;
 
 drop:
-	vine_drop(vn, v, p, VINE_DROP_TX_ERROR);
+	vine_drop(vr, v, p, VINE_DROP_TX_ERROR);
 	ip_rt_put(rt);
 	kfree_skb(skb);
 }
@@ -191,7 +178,7 @@ drop:
  * MAC and counter. @relay: @skb came from another VR, not from a host of
  * ours (which alone may be told "fragmentation needed").
  */
-void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
+void vine_xmit(struct vine_router *vr, const struct vine_cfg *cfg,
 	       struct vine_vn *v, struct vine_route *r, struct sk_buff *skb,
 	       bool relay)
 {
@@ -211,6 +198,7 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 	unsigned int mtu;
 	__be32 saddr;
 
+	VINE_ASSERT_RCU();
 	/*
 	 * The outer IPv4 length (and, 28 bytes further, our size field)
 	 * must hold the packet with what we add: 16 bits.
@@ -236,7 +224,7 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 			goto drop;
 		}
 	}
-	rt = vine_route_to(vn, d.p, d.daddr, &saddr);
+	rt = vine_route_to(vr, d.p, d.daddr, &saddr);
 	if (IS_ERR(rt)) {
 		reason = VINE_DROP_TX_ERROR;
 		goto drop;
@@ -250,7 +238,7 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 	if (!vine_fits(skb, mtu) && (ip_hdr(skb)->frag_off & htons(IP_DF))) {
 		ip_rt_put(rt);
 		if (!relay)
-			vine_icmp_too_big(vn, skb, mtu);
+			vine_icmp_too_big(vr, skb, mtu);
 		reason = VINE_DROP_TOO_BIG;
 		goto drop;
 	}
@@ -260,7 +248,7 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 	 * over TCP every packet needs its size.
 	 */
 	if (!skb_is_gso(skb) || (!key && !d.tcp)) {
-		vine_xmit_one(vn, cfg, v, &d, key, skb, rt, saddr);
+		vine_xmit_one(vr, cfg, v, &d, key, skb, rt, saddr);
 		return;
 	}
 
@@ -273,13 +261,13 @@ void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
 	consume_skb(skb);
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
-		vine_xmit_one(vn, cfg, v, &d, key, skb,
+		vine_xmit_one(vr, cfg, v, &d, key, skb,
 			      (struct rtable *)dst_clone(&rt->dst), saddr);
 	}
 	ip_rt_put(rt);
 	return;
 
 drop:
-	vine_drop(vn, v, d.p, reason);
+	vine_drop(vr, v, d.p, reason);
 	kfree_skb(skb);
 }

@@ -88,15 +88,15 @@ void vine_count_drop(struct vine_stats __percpu *s)
 }
 
 /* Count a drop on the VR, and on the VN and the peer when known. */
-void vine_drop(struct vine_net *vn, struct vine_vn *v, struct vine_peer *p,
+void vine_drop(struct vine_router *vr, struct vine_vn *v, struct vine_peer *p,
 	       enum vine_drop reason)
 {
-	struct vine_drops *d = this_cpu_ptr(vn->drops);
+	struct vine_drops *d = this_cpu_ptr(vr->drops);
 
 	u64_stats_update_begin(&d->syncp);
 	u64_stats_inc(&d->reason[reason]);
 	u64_stats_update_end(&d->syncp);
-	vine_count_drop(vn->stats);
+	vine_count_drop(vr->stats);
 	if (v)
 		vine_count_drop(v->stats);
 	if (p)

@@ -20,9 +20,10 @@
  * connections at most, and closes one opened to it that has not proved
  * its peer within VINE_TCP_PROVE; when full, a new one takes the place of
  * the oldest that has proved nothing yet. Those it opens itself (one a
- * peer) do not count: strangers cannot keep a VR from its peers. A connection that carries
- * nothing either way for VINE_TCP_IDLE is closed, unless it is a
- * channel's (its peer is our queue VR or a limited VR we serve).
+ * peer) do not count: strangers cannot keep a VR from its peers. A
+ * connection that carries nothing either way for VINE_TCP_IDLE is
+ * closed, unless it is a channel's (its peer is our queue VR or a
+ * limited VR we serve).
  *
  * Every change of a connection's state, and its end, happens in its work;
  * it is freed after an RCU grace period, as the data path finds it under
@@ -53,17 +54,17 @@ enum vine_conn_state {
 
 /**
  * struct vine_conn - one TCP connection with another VR
- * @vn: our VR
+ * @vr: our VR
  * @sock: its socket (NULL while VINE_CONN_NEW)
  * @strp: cuts the byte stream into ViNe packets
- * @txq: packets to send, in order; @txq.lock guards @state changes to
- *	VINE_CONN_DEAD and @txq_bytes
- * @txq_bytes: bytes in @txq
- * @tx_off: bytes of the head of @txq already sent
+ * @backlog: packets to send, in order; @backlog.lock guards @state changes to
+ *	VINE_CONN_DEAD and @backlog_bytes
+ * @backlog_bytes: bytes in @backlog
+ * @tx_off: bytes of the head of @backlog already sent
  * @work: connects, sends, notices the end, tears down
  * @accepted: jiffies when we accepted it (0: we opened it)
  * @free: frees it after a grace period
- * @node: in vn->conns (under vn->conns_lock); empty once it is dying
+ * @node: in vr->conns (under vr->conns_lock); empty once it is dying
  * @peer_id: the peer it serves: set when we open it, or at the first
  *	authenticated packet when it was opened to us; 0 before
  * @daddr: the other end's address
@@ -79,11 +80,11 @@ enum vine_conn_state {
  * @state_change: see @data_ready
  */
 struct vine_conn {
-	struct vine_net *vn;
+	struct vine_router *vr;
 	struct socket *sock;
 	struct strparser strp;
-	struct sk_buff_head txq;
-	unsigned int txq_bytes;
+	struct sk_buff_head backlog;
+	unsigned int backlog_bytes;
 	unsigned int tx_off;
 	struct delayed_work work;
 	unsigned long accepted;
@@ -216,7 +217,7 @@ static void vine_tcp_rcv(struct strparser *strp, struct sk_buff *skb)
 	skb = nskb;
 	local_bh_disable();
 	rcu_read_lock();
-	vine_rcv(c->vn, skb, &from);
+	vine_rcv(c->vr, skb, &from);
 	rcu_read_unlock();
 	local_bh_enable();
 }
@@ -228,7 +229,7 @@ static void vine_tcp_abort(struct strparser *strp, int err)
 
 	strp_stop(strp);
 	local_bh_disable();
-	vine_drop(c->vn, NULL, NULL, err == -EPROTO ? VINE_DROP_BAD_VERSION :
+	vine_drop(c->vr, NULL, NULL, err == -EPROTO ? VINE_DROP_BAD_VERSION :
 						      VINE_DROP_MALFORMED);
 	local_bh_enable();
 	vine_conn_close(c);
@@ -278,7 +279,7 @@ static int vine_conn_start(struct vine_conn *c)
 	struct socket *sock;
 	int err;
 
-	err = sock_create_kern(c->vn->net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
+	err = sock_create_kern(c->vr->net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
 			       &sock);
 	if (err)
 		return err;
@@ -309,9 +310,9 @@ static int vine_conn_drain(struct vine_conn *c)
 	tcp_sock_set_cork(sk, true);
 	lock_sock(sk);
 	for (;;) {
-		spin_lock_bh(&c->txq.lock);
-		skb = skb_peek(&c->txq);
-		spin_unlock_bh(&c->txq.lock);
+		spin_lock_bh(&c->backlog.lock);
+		skb = skb_peek(&c->backlog);
+		spin_unlock_bh(&c->backlog.lock);
 		if (!skb)
 			break;
 		ret = skb_send_sock_locked(sk, skb, c->tx_off,
@@ -322,10 +323,10 @@ static int vine_conn_drain(struct vine_conn *c)
 		if (c->tx_off < skb->len)
 			continue;
 		c->tx_off = 0;
-		spin_lock_bh(&c->txq.lock);
-		__skb_unlink(skb, &c->txq);
-		c->txq_bytes -= skb->len;
-		spin_unlock_bh(&c->txq.lock);
+		spin_lock_bh(&c->backlog.lock);
+		__skb_unlink(skb, &c->backlog);
+		c->backlog_bytes -= skb->len;
+		spin_unlock_bh(&c->backlog.lock);
 		consume_skb(skb);
 	}
 	release_sock(sk);
@@ -339,24 +340,24 @@ static int vine_conn_drain(struct vine_conn *c)
  */
 static void vine_conn_end(struct vine_conn *c)
 {
-	struct vine_net *vn = c->vn;
+	struct vine_router *vr = c->vr;
 	struct sk_buff_head dropped;
 	struct vine_peer *p;
 	struct sock *sk;
 	unsigned int n;
 
 	__skb_queue_head_init(&dropped);
-	spin_lock_bh(&c->txq.lock);
+	spin_lock_bh(&c->backlog.lock);
 	WRITE_ONCE(c->state, VINE_CONN_DEAD);
-	skb_queue_splice_init(&c->txq, &dropped);
-	c->txq_bytes = 0;
-	spin_unlock_bh(&c->txq.lock);
+	skb_queue_splice_init(&c->backlog, &dropped);
+	c->backlog_bytes = 0;
+	spin_unlock_bh(&c->backlog.lock);
 
 	n = skb_queue_len(&dropped);
 	__skb_queue_purge(&dropped);
 
 	rcu_read_lock();
-	p = c->peer_id ? xa_load(&vn->peers, c->peer_id) : NULL;
+	p = c->peer_id ? xa_load(&vr->peers, c->peer_id) : NULL;
 	if (p && unrcu_pointer(cmpxchg(&p->conn, RCU_INITIALIZER(c), NULL)) == c) {
 		unsigned int ms = c->was_up ? 0 :
 			clamp(2 * READ_ONCE(p->tcp_retry_ms),
@@ -364,14 +365,11 @@ static void vine_conn_end(struct vine_conn *c)
 
 		WRITE_ONCE(p->tcp_retry_ms, ms);
 		WRITE_ONCE(p->tcp_retry, jiffies + msecs_to_jiffies(ms));
-		/* A limited VR we serve over TCP: its channel is gone. */
-		if (READ_ONCE(p->role) == VINE_ROLE_LIMITED &&
-		    !READ_ONCE(p->polled))
-			WRITE_ONCE(p->chan_expires, jiffies);
+		vine_chan_conn_gone(p);
 	}
 	local_bh_disable();
 	while (n--)
-		vine_drop(vn, NULL, p, VINE_DROP_TCP_DOWN);
+		vine_drop(vr, NULL, p, VINE_DROP_TCP_DOWN);
 	local_bh_enable();
 	rcu_read_unlock();
 
@@ -403,16 +401,16 @@ static void vine_conn_free(struct work_struct *work)
 /* Take @c out of the VR's list; false if someone else did. */
 static bool vine_conn_unlist(struct vine_conn *c)
 {
-	struct vine_net *vn = c->vn;
+	struct vine_router *vr = c->vr;
 	bool mine;
 
-	spin_lock_bh(&vn->conns_lock);
+	spin_lock_bh(&vr->conns_lock);
 	mine = !list_empty(&c->node);
 	if (mine) {
 		list_del_init(&c->node);
-		vn->naccepted -= !!c->accepted;
+		vr->naccepted -= !!c->accepted;
 	}
-	spin_unlock_bh(&vn->conns_lock);
+	spin_unlock_bh(&vr->conns_lock);
 	return mine;
 }
 
@@ -423,7 +421,7 @@ static bool vine_conn_channel(struct vine_conn *c)
 	bool chan;
 
 	rcu_read_lock();
-	p = xa_load(&c->vn->peers, READ_ONCE(c->peer_id));
+	p = xa_load(&c->vr->peers, READ_ONCE(c->peer_id));
 	chan = p && READ_ONCE(p->role) != VINE_ROLE_NONE;
 	rcu_read_unlock();
 	return chan;
@@ -454,9 +452,9 @@ static bool vine_conn_drained(struct vine_conn *c)
 
 	if (!poll_state_synchronize_rcu(c->gp))
 		return false;
-	spin_lock_bh(&c->txq.lock);
-	idle = skb_queue_empty(&c->txq);
-	spin_unlock_bh(&c->txq.lock);
+	spin_lock_bh(&c->backlog.lock);
+	idle = skb_queue_empty(&c->backlog);
+	spin_unlock_bh(&c->backlog.lock);
 	lock_sock(sk);
 	idle = idle && tcp_sk(sk)->snd_una == tcp_sk(sk)->write_seq;
 	release_sock(sk);
@@ -529,14 +527,14 @@ end:
 	queue_rcu_work(vine_wq, &c->free);
 }
 
-static struct vine_conn *vine_conn_alloc(struct vine_net *vn, gfp_t gfp)
+static struct vine_conn *vine_conn_alloc(struct vine_router *vr, gfp_t gfp)
 {
 	struct vine_conn *c = kmem_cache_zalloc(vine_conn_cache, gfp);
 
 	if (!c)
 		return NULL;
-	c->vn = vn;
-	skb_queue_head_init(&c->txq);
+	c->vr = vr;
+	skb_queue_head_init(&c->backlog);
 	INIT_DELAYED_WORK(&c->work, vine_conn_work);
 	INIT_RCU_WORK(&c->free, vine_conn_free);
 	INIT_LIST_HEAD(&c->node);
@@ -555,17 +553,17 @@ static void vine_conn_kill(struct vine_conn *c)
 /* Put @c in the VR's list, if there is room. */
 static bool vine_conn_list(struct vine_conn *c)
 {
-	struct vine_net *vn = c->vn;
+	struct vine_router *vr = c->vr;
 	bool room;
 
-	spin_lock_bh(&vn->conns_lock);
-	room = !vn->tcp_stopped &&
-	       (!c->accepted || vn->naccepted < VINE_TCP_MAX_CONNS);
+	spin_lock_bh(&vr->conns_lock);
+	room = !vr->tcp_stopped &&
+	       (!c->accepted || vr->naccepted < VINE_TCP_MAX_CONNS);
 	if (room) {
-		list_add_tail(&c->node, &vn->conns);
-		vn->naccepted += !!c->accepted;
+		list_add_tail(&c->node, &vr->conns);
+		vr->naccepted += !!c->accepted;
 	}
-	spin_unlock_bh(&vn->conns_lock);
+	spin_unlock_bh(&vr->conns_lock);
 	return room;
 }
 
@@ -580,11 +578,11 @@ static bool vine_conn_install(struct vine_peer *p, struct vine_conn *old,
 {
 	bool done;
 
-	spin_lock_bh(&c->txq.lock);
+	spin_lock_bh(&c->backlog.lock);
 	done = c->state != VINE_CONN_DEAD &&
 	       unrcu_pointer(cmpxchg(&p->conn, RCU_INITIALIZER(old),
 				     RCU_INITIALIZER(c))) == old;
-	spin_unlock_bh(&c->txq.lock);
+	spin_unlock_bh(&c->backlog.lock);
 	return done;
 }
 
@@ -602,19 +600,19 @@ static void vine_conn_queue(struct vine_conn *c, struct vine_peer *p,
 	 * waiting, it is sending them (it stops only on an empty backlog)
 	 * or waits for room (write_space wakes it).
 	 */
-	spin_lock(&c->txq.lock);
-	kick = c->state == VINE_CONN_UP && skb_queue_empty(&c->txq);
+	spin_lock(&c->backlog.lock);
+	kick = c->state == VINE_CONN_UP && skb_queue_empty(&c->backlog);
 	if (c->state == VINE_CONN_DEAD) {
 		reason = VINE_DROP_TCP_DOWN;
-	} else if (c->txq_bytes + skb->len > VINE_TCP_BACKLOG) {
+	} else if (c->backlog_bytes + skb->len > VINE_TCP_BACKLOG) {
 		reason = VINE_DROP_TCP_FULL;
 	} else {
-		__skb_queue_tail(&c->txq, skb);
-		c->txq_bytes += skb->len;
+		__skb_queue_tail(&c->backlog, skb);
+		c->backlog_bytes += skb->len;
 	}
-	spin_unlock(&c->txq.lock);
+	spin_unlock(&c->backlog.lock);
 	if (reason) {
-		vine_drop(c->vn, NULL, p, reason);
+		vine_drop(c->vr, NULL, p, reason);
 		kfree_skb(skb);
 	} else if (kick) {
 		vine_conn_kick(c);
@@ -626,16 +624,17 @@ static void vine_conn_queue(struct vine_conn *c, struct vine_peer *p,
  * @daddr:@dport over TCP, opening the connection if there is none and we
  * may: never to a limited VR, which only calls us. Under RCU, BH off.
  */
-void vine_tcp_send(struct vine_net *vn, struct vine_peer *p, __be32 daddr,
+void vine_tcp_send(struct vine_router *vr, struct vine_peer *p, __be32 daddr,
 		   __be16 dport, struct sk_buff *skb)
 {
 	struct vine_conn *c = rcu_dereference(p->conn);
 
+	VINE_ASSERT_RCU();
 	if (!c) {
 		if (READ_ONCE(p->role) == VINE_ROLE_LIMITED ||
 		    time_before(jiffies, READ_ONCE(p->tcp_retry)))
 			goto down;
-		c = vine_conn_alloc(vn, GFP_ATOMIC);
+		c = vine_conn_alloc(vr, GFP_ATOMIC);
 		if (!c)
 			goto down;
 		c->peer_id = p->id;
@@ -659,7 +658,7 @@ void vine_tcp_send(struct vine_net *vn, struct vine_peer *p, __be32 daddr,
 	vine_conn_queue(c, p, skb);
 	return;
 down:
-	vine_drop(vn, NULL, p, VINE_DROP_TCP_DOWN);
+	vine_drop(vr, NULL, p, VINE_DROP_TCP_DOWN);
 	kfree_skb(skb);
 }
 
@@ -717,12 +716,12 @@ void vine_tcp_release(struct vine_peer *p, struct vine_conn *c)
 
 static void vine_tcp_listen_ready(struct sock *sk)
 {
-	struct vine_net *vn;
+	struct vine_router *vr;
 
 	rcu_read_lock();
-	vn = rcu_dereference_sk_user_data(sk);
-	if (vn)
-		queue_work(vine_wq, &vn->accept_work);
+	vr = rcu_dereference_sk_user_data(sk);
+	if (vr)
+		queue_work(vine_wq, &vr->accept_work);
 	rcu_read_unlock();
 }
 
@@ -734,28 +733,28 @@ static void vine_tcp_listen_ready(struct sock *sk)
 static bool vine_conn_list_accepted(struct vine_conn *c,
 				    struct vine_conn **victim)
 {
-	struct vine_net *vn = c->vn;
+	struct vine_router *vr = c->vr;
 	struct vine_conn *old;
 
 	*victim = NULL;
 	if (vine_conn_list(c))
 		return true;
-	spin_lock_bh(&vn->conns_lock);
-	list_for_each_entry(old, &vn->conns, node) {
+	spin_lock_bh(&vr->conns_lock);
+	list_for_each_entry(old, &vr->conns, node) {
 		if (old->accepted && !READ_ONCE(old->peer_id)) {
 			list_replace_init(&old->node, &c->node);
-			list_move_tail(&c->node, &vn->conns);
+			list_move_tail(&c->node, &vr->conns);
 			*victim = old;
 			break;
 		}
 	}
-	spin_unlock_bh(&vn->conns_lock);
+	spin_unlock_bh(&vr->conns_lock);
 	return *victim;
 }
 
-static void vine_tcp_accept(struct vine_net *vn, struct socket *sock)
+static void vine_tcp_accept(struct vine_router *vr, struct socket *sock)
 {
-	struct vine_conn *c = vine_conn_alloc(vn, GFP_KERNEL), *victim;
+	struct vine_conn *c = vine_conn_alloc(vr, GFP_KERNEL), *victim;
 	struct sockaddr_in sin;
 
 	if (!c || kernel_getpeername(sock, (struct sockaddr *)&sin) < 0)
@@ -785,22 +784,22 @@ out:
 
 static void vine_accept_work(struct work_struct *work)
 {
-	struct vine_net *vn = container_of(work, struct vine_net, accept_work);
+	struct vine_router *vr = container_of(work, struct vine_router, accept_work);
 	struct socket *sock;
 
-	mutex_lock(&vn->tcp_lock);
-	while (vn->listener &&
-	       !kernel_accept(vn->listener, &sock, O_NONBLOCK))
-		vine_tcp_accept(vn, sock);
-	mutex_unlock(&vn->tcp_lock);
+	mutex_lock(&vr->tcp_lock);
+	while (vr->listener &&
+	       !kernel_accept(vr->listener, &sock, O_NONBLOCK))
+		vine_tcp_accept(vr, sock);
+	mutex_unlock(&vr->tcp_lock);
 }
 
-static void vine_listener_close(struct vine_net *vn, struct socket *sock)
+static void vine_listener_close(struct vine_router *vr, struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 
 	write_lock_bh(&sk->sk_callback_lock);
-	sk->sk_data_ready = vn->listen_data_ready;
+	sk->sk_data_ready = vr->listen_data_ready;
 	rcu_assign_sk_user_data(sk, NULL);
 	write_unlock_bh(&sk->sk_callback_lock);
 	sock_release(sock);
@@ -810,7 +809,7 @@ static void vine_listener_close(struct vine_net *vn, struct socket *sock)
  * A socket listening on TCP @port in *@sockp, not used yet: a change of
  * port opens every new socket before it replaces any (vine_tcp_listen()).
  */
-int vine_tcp_listen_open(struct vine_net *vn, u16 port, struct socket **sockp)
+int vine_tcp_listen_open(struct vine_router *vr, u16 port, struct socket **sockp)
 {
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET,
@@ -820,7 +819,7 @@ int vine_tcp_listen_open(struct vine_net *vn, u16 port, struct socket **sockp)
 	struct socket *sock;
 	int err;
 
-	err = sock_create_kern(vn->net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
+	err = sock_create_kern(vr->net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
 			       &sock);
 	if (err)
 		return err;
@@ -838,66 +837,66 @@ int vine_tcp_listen_open(struct vine_net *vn, u16 port, struct socket **sockp)
 
 /*
  * Accept on @sock, from vine_tcp_listen_open(), in the place of the
- * current listener. Context: process, with vn->lock held.
+ * current listener. Context: process, with vr->lock held.
  */
-void vine_tcp_listen(struct vine_net *vn, struct socket *sock)
+void vine_tcp_listen(struct vine_router *vr, struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	struct socket *old;
 
-	lockdep_assert_held(&vn->lock);
+	lockdep_assert_held(&vr->lock);
 	write_lock_bh(&sk->sk_callback_lock);
-	vn->listen_data_ready = sk->sk_data_ready;
+	vr->listen_data_ready = sk->sk_data_ready;
 	sk->sk_data_ready = vine_tcp_listen_ready;
-	rcu_assign_sk_user_data(sk, vn);
+	rcu_assign_sk_user_data(sk, vr);
 	write_unlock_bh(&sk->sk_callback_lock);
 
-	mutex_lock(&vn->tcp_lock);
-	old = vn->listener;
-	vn->listener = sock;
-	mutex_unlock(&vn->tcp_lock);
+	mutex_lock(&vr->tcp_lock);
+	old = vr->listener;
+	vr->listener = sock;
+	mutex_unlock(&vr->tcp_lock);
 	if (old)
-		vine_listener_close(vn, old);
-	queue_work(vine_wq, &vn->accept_work);
+		vine_listener_close(vr, old);
+	queue_work(vine_wq, &vr->accept_work);
 }
 
-void vine_tcp_init(struct vine_net *vn)
+void vine_tcp_init(struct vine_router *vr)
 {
-	mutex_init(&vn->tcp_lock);
-	spin_lock_init(&vn->conns_lock);
-	INIT_LIST_HEAD(&vn->conns);
-	INIT_WORK(&vn->accept_work, vine_accept_work);
+	mutex_init(&vr->tcp_lock);
+	spin_lock_init(&vr->conns_lock);
+	INIT_LIST_HEAD(&vr->conns);
+	INIT_WORK(&vr->accept_work, vine_accept_work);
 }
 
 /*
  * Namespace exit, first of all: stop listening, open no connection any
  * more, end every one. TCP receives nothing after this.
  */
-void vine_tcp_stop(struct vine_net *vn)
+void vine_tcp_stop(struct vine_router *vr)
 {
 	struct vine_conn *c;
 
-	spin_lock_bh(&vn->conns_lock);
-	vn->tcp_stopped = true;
-	spin_unlock_bh(&vn->conns_lock);
+	spin_lock_bh(&vr->conns_lock);
+	vr->tcp_stopped = true;
+	spin_unlock_bh(&vr->conns_lock);
 
-	mutex_lock(&vn->tcp_lock);
-	if (vn->listener)
-		vine_listener_close(vn, vn->listener);
-	vn->listener = NULL;
-	mutex_unlock(&vn->tcp_lock);
-	cancel_work_sync(&vn->accept_work);
+	mutex_lock(&vr->tcp_lock);
+	if (vr->listener)
+		vine_listener_close(vr, vr->listener);
+	vr->listener = NULL;
+	mutex_unlock(&vr->tcp_lock);
+	cancel_work_sync(&vr->accept_work);
 
-	spin_lock_bh(&vn->conns_lock);
-	while ((c = list_first_entry_or_null(&vn->conns, struct vine_conn,
+	spin_lock_bh(&vr->conns_lock);
+	while ((c = list_first_entry_or_null(&vr->conns, struct vine_conn,
 					     node))) {
 		list_del_init(&c->node);
-		vn->naccepted -= !!c->accepted;
-		spin_unlock_bh(&vn->conns_lock);
+		vr->naccepted -= !!c->accepted;
+		spin_unlock_bh(&vr->conns_lock);
 		vine_conn_kill(c);
-		spin_lock_bh(&vn->conns_lock);
+		spin_lock_bh(&vr->conns_lock);
 	}
-	spin_unlock_bh(&vn->conns_lock);
+	spin_unlock_bh(&vr->conns_lock);
 }
 
 int __init vine_tcp_module_init(void)
@@ -914,8 +913,8 @@ void vine_tcp_module_exit(void)
 
 /**
  * vine_peer_tcp_detach() - take a peer's connection from it and close it
- * @vn: the VR
- * @p: the peer, about to leave vn->peers
+ * @vr: the VR
+ * @p: the peer, about to leave vr->peers
  *
  * Before @p leaves the table: a connection ending meanwhile finds @p by
  * its id and takes itself off (vine_conn_end()), or we take it first and
@@ -923,13 +922,13 @@ void vine_tcp_module_exit(void)
  * after this serves nothing and ends on its own; @p's memory never
  * refers to it again.
  *
- * Context: process, with vn->lock held.
+ * Context: process, with vr->lock held.
  */
-void vine_peer_tcp_detach(struct vine_net *vn, struct vine_peer *p)
+void vine_peer_tcp_detach(struct vine_router *vr, struct vine_peer *p)
 {
 	struct vine_conn *c;
 
-	lockdep_assert_held(&vn->lock);
+	lockdep_assert_held(&vr->lock);
 	rcu_read_lock();
 	c = unrcu_pointer(xchg(&p->conn, NULL));
 	if (c)

@@ -109,9 +109,9 @@ struct vine_key {
  * @chan_since: jiffies at the last change of @chan
  * @chan_expires: jiffies after which a limited peer's channel is down
  * @chan_ms: a limited peer's poll interval
- * @queue: its packets waiting for the channel (VINE_ROLE_LIMITED), in
- *	order; @queue.lock also orders flushing against sending
- * @queue_bytes: bytes in @queue (under @queue.lock)
+ * @held: its packets held while its channel is down (VINE_ROLE_LIMITED),
+ *	in order; @held.lock also orders flushing against sending
+ * @held_bytes: bytes in @held (under @held.lock)
  * @conn: the TCP connection we send to it on (tcp.c), or NULL
  * @tcp: its packets go over TCP whatever the route says: it is our queue
  *	VR and our channel is TCP, or a limited VR whose channel is TCP
@@ -136,8 +136,8 @@ struct vine_peer {
 	unsigned long chan_since;
 	unsigned long chan_expires;
 	u32 chan_ms;
-	struct sk_buff_head queue;
-	unsigned int queue_bytes;
+	struct sk_buff_head held;
+	unsigned int held_bytes;
 	struct vine_conn __rcu *conn;
 	u8 tcp;
 	u8 polled;
@@ -169,12 +169,12 @@ struct vine_cb {
 
 /*
  * A GNDT entry: where packets for one prefix of one VN go, and which VR
- * may send us packets from it (@vr: @peer's id, or with type queue the
+ * may send us packets from it (@dest: @peer's id, or with type queue the
  * VR behind @peer, a limited VR most often).
  */
 struct vine_route {
 	struct vine_peer *peer;		/* holds a reference */
-	u32 vr;
+	u32 dest;
 	__be32 via;
 	__be16 port;
 	u8 proto;
@@ -264,7 +264,7 @@ struct vine_codel {
 
 /* Packets whose MACs are done on every CPU, kept in order (pipe.c). */
 struct vine_pipe {
-	struct vine_net *vn;
+	struct vine_router *vr;
 	struct sk_buff_head order;	/* its lock guards the fields below */
 	struct sk_buff *next;		/* the first no worker took, or NULL */
 	bool flushing;			/* sending from the head */
@@ -278,7 +278,7 @@ struct vine_pipe {
 };
 
 /**
- * struct vine_net - one ViNe router (VR): the state of one network namespace
+ * struct vine_router - one ViNe router (VR): the state of one network namespace
  * @net: the namespace this VR lives in
  * @lock: see below
  * @generation: grows by one with every successful change (under @lock)
@@ -307,7 +307,7 @@ struct vine_pipe {
  * @naccepted: entries in @conns that were opened to us
  * @tcp_stopped: namespace exit: no connection joins @conns any more
  */
-struct vine_net {
+struct vine_router {
 	struct net *net;
 	struct mutex lock; /* writers of config and tables; readers use RCU */
 	u32 generation;
@@ -334,14 +334,19 @@ struct vine_net {
 	struct list_head conns;
 	unsigned int naccepted;
 	bool tcp_stopped;
-	struct vine_pipe rxq;
-	struct vine_pipe txq;
+	struct vine_pipe rx_pipe;
+	struct vine_pipe tx_pipe;
 };
 
 extern unsigned int vine_net_id;
 extern struct workqueue_struct *vine_wq;
 
-static inline struct vine_net *vine_pernet(const struct net *net)
+/* The data path runs under RCU: say so where it enters. */
+#define VINE_ASSERT_RCU() \
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held() && !rcu_read_lock_bh_held(), \
+			 "vine: data path outside RCU")
+
+static inline struct vine_router *vine_pernet(const struct net *net)
 {
 	return net_generic(net, vine_net_id);
 }
@@ -350,29 +355,32 @@ static inline struct vine_net *vine_pernet(const struct net *net)
 int vine_genl_init(void);
 void vine_genl_exit(void);
 
-/* tables.c: writers hold vn->lock; lookups hold rcu_read_lock() */
-struct vine_vn *vine_vn_create(struct vine_net *vn, u32 id, const char *name);
-void vine_vn_destroy(struct vine_net *vn, struct vine_vn *v);
-int vine_host_add(struct vine_net *vn, struct vine_vn *v, __be32 addr,
+/* tables.c: writers hold vr->lock; lookups hold rcu_read_lock() */
+struct vine_vn *vine_vn_create(struct vine_router *vr, u32 id, const char *name);
+void vine_vn_destroy(struct vine_router *vr, struct vine_vn *v);
+int vine_host_add(struct vine_router *vr, struct vine_vn *v, __be32 addr,
 		  struct netlink_ext_ack *extack);
-int vine_host_del(struct vine_net *vn, struct vine_vn *v, __be32 addr,
+int vine_host_del(struct vine_router *vr, struct vine_vn *v, __be32 addr,
 		  struct netlink_ext_ack *extack);
-int vine_route_set(struct vine_net *vn, struct vine_vn *v, __be32 prefix,
+int vine_route_set(struct vine_router *vr, struct vine_vn *v, __be32 prefix,
 		   u8 plen, const struct vine_route *tmpl, bool replace,
 		   struct netlink_ext_ack *extack);
-int vine_route_del(struct vine_net *vn, struct vine_vn *v, __be32 prefix,
+int vine_route_del(struct vine_router *vr, struct vine_vn *v, __be32 prefix,
 		   u8 plen, struct netlink_ext_ack *extack);
 struct vine_route *vine_gndt_lookup(struct vine_vn *v, __be32 daddr);
 unsigned long vine_gndt_index(__be32 prefix, u8 plen);
-int vine_key_set(struct vine_net *vn, u32 id, const u8 *key,
+void vine_tables_init(struct vine_router *vr);
+void vine_tables_flush(struct vine_router *vr);
+
+/* peer.c: under vr->lock */
+int vine_peer_module_init(void);
+void vine_peer_module_exit(void);
+struct vine_peer *vine_peer_get(struct vine_router *vr, u32 id);
+void vine_peer_put(struct vine_router *vr, struct vine_peer *p);
+int vine_key_set(struct vine_router *vr, u32 id, const u8 *key,
 		 struct netlink_ext_ack *extack);
-int vine_key_del(struct vine_net *vn, u32 id, struct netlink_ext_ack *extack);
-struct vine_peer *vine_peer_get(struct vine_net *vn, u32 id);
-void vine_peer_put(struct vine_net *vn, struct vine_peer *p);
-int vine_tables_module_init(void);
-void vine_tables_module_exit(void);
-void vine_tables_init(struct vine_net *vn);
-void vine_tables_flush(struct vine_net *vn);
+int vine_key_del(struct vine_router *vr, u32 id,
+		 struct netlink_ext_ack *extack);
 
 /* mac.c */
 struct vine_key *vine_key_alloc(const u8 *raw);
@@ -391,53 +399,59 @@ void vine_count_tx(struct vine_stats __percpu *s, unsigned int pkts,
 void vine_count_rx(struct vine_stats __percpu *s, unsigned int pkts,
 		   unsigned int len);
 void vine_count_drop(struct vine_stats __percpu *s);
-void vine_drop(struct vine_net *vn, struct vine_vn *v, struct vine_peer *p,
+void vine_drop(struct vine_router *vr, struct vine_vn *v, struct vine_peer *p,
 	       enum vine_drop reason);
 int vine_stats_put(struct sk_buff *msg, int attr,
 		   struct vine_stats __percpu *s);
 int vine_drops_put(struct sk_buff *msg, struct vine_drops __percpu *d);
 
 /* hook.c */
-int vine_hook_register(struct vine_net *vn);
-void vine_hook_unregister(struct vine_net *vn);
+int vine_hook_register(struct vine_router *vr);
+void vine_hook_unregister(struct vine_router *vr);
 
 /* send.c */
-void vine_xmit(struct vine_net *vn, const struct vine_cfg *cfg,
+void vine_xmit(struct vine_router *vr, const struct vine_cfg *cfg,
 	       struct vine_vn *v, struct vine_route *r, struct sk_buff *skb,
 	       bool relay);
 
 /* netlink.c */
-void vine_nl_peer_seen(struct vine_net *vn, u32 id, __be32 addr,
+void vine_nl_peer_seen(struct vine_router *vr, u32 id, __be32 addr,
 		       __be16 port);
 
 /* send.c, channel.c */
-struct rtable *vine_route_to(struct vine_net *vn, struct vine_peer *p,
+struct rtable *vine_route_to(struct vine_router *vr, struct vine_peer *p,
 			     __be32 daddr, __be32 *saddr);
-void vine_send(struct vine_net *vn, const struct vine_cfg *cfg,
+void vine_send(struct vine_router *vr, const struct vine_cfg *cfg,
 	       struct vine_peer *p, struct sk_buff *skb, struct rtable *rt,
 	       __be32 saddr, __be32 daddr, __be16 dport);
-void vine_chan_init(struct vine_net *vn);
-void vine_chan_kick(struct vine_net *vn);
-void vine_chan_stop(struct vine_net *vn);
-void vine_chan_rcv(struct vine_net *vn, const struct vine_cfg *cfg,
+void vine_chan_init(struct vine_router *vr);
+void vine_chan_kick(struct vine_router *vr);
+void vine_chan_stop(struct vine_router *vr);
+void vine_chan_rcv(struct vine_router *vr, const struct vine_cfg *cfg,
 		   struct vine_peer *p, struct sk_buff *skb, u8 type,
 		   const struct vine_from *from);
 bool vine_chan_full(const struct vine_cfg *cfg, struct vine_peer *p,
 		    unsigned int len);
-bool vine_chan_hold(struct vine_net *vn, const struct vine_cfg *cfg,
+bool vine_chan_hold(struct vine_router *vr, const struct vine_cfg *cfg,
 		    struct vine_peer *p, struct sk_buff *skb);
 void vine_peer_chan_free(struct vine_peer *p);
-void vine_nl_channel(struct vine_net *vn, struct vine_peer *p, u8 state,
+void vine_chan_conn_gone(struct vine_peer *p);
+void vine_nl_channel(struct vine_router *vr, struct vine_peer *p, u8 state,
 		     gfp_t gfp);
 
-/* socket.c, receive.c */
-int vine_socket_open(struct vine_net *vn, u16 port);
-void vine_socket_close(struct vine_net *vn);
+/* udp.c */
+int vine_socket_open(struct vine_router *vr, u16 port);
+void vine_socket_close(struct vine_router *vr);
 int vine_udp_rcv(struct sock *sk, struct sk_buff *skb);
-void vine_rcv(struct vine_net *vn, struct sk_buff *skb,
+void vine_udp_send(struct vine_router *vr, const struct vine_cfg *cfg,
+		   struct sk_buff *skb, struct rtable *rt, __be32 saddr,
+		   __be32 daddr, __be16 dport);
+
+/* receive.c */
+void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 	      const struct vine_from *from);
 enum vine_drop vine_verify(struct vine_peer *p, u8 mode, struct sk_buff *skb);
-void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
+void vine_rcv_auth(struct vine_router *vr, const struct vine_cfg *cfg,
 		   struct vine_peer *p, struct sk_buff *skb,
 		   const struct vine_from *from, enum vine_drop reason);
 
@@ -445,30 +459,30 @@ void vine_rcv_auth(struct vine_net *vn, const struct vine_cfg *cfg,
 struct vine_pipe_worker;
 int vine_pipe_module_init(void);
 void vine_pipe_module_exit(void);
-int vine_pipes_init(struct vine_net *vn);
-void vine_pipes_stop(struct vine_net *vn);
-void vine_pipes_free(struct vine_net *vn);
-bool vine_rxq_take(struct vine_net *vn, const struct vine_cfg *cfg,
-		   struct sk_buff *skb, const struct vine_from *from);
+int vine_pipes_init(struct vine_router *vr);
+void vine_pipes_stop(struct vine_router *vr);
+void vine_pipes_free(struct vine_router *vr);
+bool vine_rx_pipe_take(struct vine_router *vr, const struct vine_cfg *cfg,
+		       struct sk_buff *skb, const struct vine_from *from);
 bool vine_pipes_wanted(const struct vine_cfg *cfg);
-void vine_txq_put(struct vine_net *vn, struct vine_peer *p,
-		  struct sk_buff *skb, struct rtable *rt, __be32 saddr,
-		  __be32 daddr, __be16 dport);
+void vine_tx_pipe_put(struct vine_router *vr, struct vine_peer *p,
+		      struct sk_buff *skb, struct rtable *rt, __be32 saddr,
+		      __be32 daddr, __be16 dport);
 
 /* tcp.c */
 struct vine_conn;
 int vine_tcp_module_init(void);
 void vine_tcp_module_exit(void);
-void vine_tcp_init(struct vine_net *vn);
-int vine_tcp_listen_open(struct vine_net *vn, u16 port, struct socket **sockp);
-void vine_tcp_listen(struct vine_net *vn, struct socket *sock);
-void vine_tcp_stop(struct vine_net *vn);
-void vine_tcp_send(struct vine_net *vn, struct vine_peer *p, __be32 daddr,
+void vine_tcp_init(struct vine_router *vr);
+int vine_tcp_listen_open(struct vine_router *vr, u16 port, struct socket **sockp);
+void vine_tcp_listen(struct vine_router *vr, struct socket *sock);
+void vine_tcp_stop(struct vine_router *vr);
+void vine_tcp_send(struct vine_router *vr, struct vine_peer *p, __be32 daddr,
 		   __be16 dport, struct sk_buff *skb);
 void vine_tcp_seen(struct vine_conn *c, struct vine_peer *p, bool take);
 void vine_tcp_reset(struct vine_peer *p);
 void vine_tcp_release(struct vine_peer *p, struct vine_conn *c);
 u8 vine_tcp_state(struct vine_peer *p);
-void vine_peer_tcp_detach(struct vine_net *vn, struct vine_peer *p);
+void vine_peer_tcp_detach(struct vine_router *vr, struct vine_peer *p);
 
 #endif /* _VINE_H */
