@@ -3,6 +3,8 @@
 # make               vine.ko for the running kernel (if its headers are
 #                    installed) and vinectl
 # make modules KVER=6.1.0-56-amd64   the module for another kernel, in place
+# VINE_SELFTEST=y    with the in-module selftests (kmod/selftest/), which
+#                    `insmod vine.ko selftest=1` runs; make check does this
 # make install       modules_install + vinectl to $(PREFIX)/sbin
 # make dkms          register, build and install the module with DKMS
 # make check         the whole test suite, in QEMU guests, on 6.1 and 6.12
@@ -27,7 +29,8 @@ modules:
 build/%/kmod/vine.ko: FORCE
 	@mkdir -p build/$*
 	@cp -a Kbuild dkms.conf kmod include build/$*/
-	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$* modules
+	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$* \
+		VINE_SELFTEST=$(VINE_SELFTEST) modules
 
 vinectl:
 	$(MAKE) -C vinectl

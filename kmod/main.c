@@ -14,6 +14,7 @@
 #include <uapi/linux/vine.h>
 
 #include "vine.h"
+#include "selftest/selftest.h"
 
 unsigned int vine_net_id __read_mostly;
 struct workqueue_struct *vine_wq;
@@ -107,6 +108,9 @@ static int __init vine_init(void)
 	err = vine_tcp_module_init();
 	if (err)
 		goto err_tables;
+	err = vine_selftest();	/* selftest=1, VINE_SELFTEST=y builds */
+	if (err)
+		goto err_tcp;
 
 	err = register_pernet_device(&vine_net_ops);
 	if (err)

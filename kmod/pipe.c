@@ -473,3 +473,7 @@ void vine_pipe_module_exit(void)
 {
 	destroy_workqueue(vine_pipe_wq);
 }
+
+#ifdef VINE_SELFTEST
+#include "selftest/codel.c"
+#endif

@@ -101,14 +101,14 @@ vine_loaded() {
 	[ -d /sys/module/vine ]
 }
 
-# Load the module under test, after the modules it depends on (insmod
-# does not resolve dependencies).
+# vine_load [PARAM=VALUE...]: load the module under test, after the
+# modules it depends on (insmod does not resolve dependencies).
 vine_load() {
 	local deps
 	[ -n "$VINE_KO" ] || { echo "# VINE_KO is not set" >&2; return 1; }
 	deps=$(modinfo -F depends "$VINE_KO" | tr ',' ' ')
 	[ -z "$deps" ] || modprobe -a $deps || return 1
-	insmod "$VINE_KO"
+	insmod "$VINE_KO" "$@"
 }
 
 vine_unload() {

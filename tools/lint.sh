@@ -20,7 +20,8 @@ if [ ! -x "$cp" ]; then
 fi
 echo "lint: checkpatch --strict"
 if ! "$cp" --strict --no-tree --quiet --show-types \
-	-f kmod/*.c kmod/*.h include/uapi/linux/*.h; then
+	-f kmod/*.c kmod/*.h kmod/selftest/*.c kmod/selftest/*.h \
+	include/uapi/linux/*.h; then
 	status=1
 fi
 
@@ -30,7 +31,9 @@ for k in $(tools/kernels.sh); do
 	mkdir -p "build/lint/$k"
 	cp -a Kbuild dkms.conf kmod include "build/lint/$k/"
 	log=build/lint/$k.log
-	make -C "/lib/modules/$k/build" M="$PWD/build/lint/$k" C=2 W=1 modules > "$log" 2>&1 || status=1
+	# With the selftests (VINE_SELFTEST=y): the production code and theirs.
+	make -C "/lib/modules/$k/build" M="$PWD/build/lint/$k" C=2 W=1 \
+		VINE_SELFTEST=y modules > "$log" 2>&1 || status=1
 	if grep -E 'warning:|error:|note:' "$log"; then
 		status=1
 	fi
