@@ -144,6 +144,16 @@ static u32 vine_now_us(void)
  * interval, and goes on, ever faster (interval / sqrt(count)), until one
  * has waited less. Under the pipe's lock.
  */
+/*
+ * The control law: interval / sqrt(@count), in microseconds. The square
+ * root is taken of @count << 16, so that it keeps 8 bits of fraction: an
+ * integer root of @count alone gave 100 ms for counts 1 to 3.
+ */
+static u32 vine_codel_gap(u32 count)
+{
+	return VINE_CODEL_INTERVAL_US * 256ULL / int_sqrt64((u64)count << 16);
+}
+
 static bool vine_codel_drop(struct vine_pipe *pipe, struct sk_buff *skb,
 			    u32 now)
 {
@@ -163,19 +173,23 @@ static bool vine_codel_drop(struct vine_pipe *pipe, struct sk_buff *skb,
 		if ((s32)(now - c->first_above) < 0)
 			return false;
 		c->dropping = true;
-		/* Dropping again soon after: start near the last rate. */
+		/*
+		 * Dropping again soon after: start near the last rate
+		 * (count - 2, as the 2012 CoDel pseudocode does; RFC 8289
+		 * keeps the count of the last cycle instead).
+		 */
 		if (c->count > 2 && (s32)(now - c->drop_next) <
 		    16 * VINE_CODEL_INTERVAL_US)
 			c->count -= 2;
 		else
 			c->count = 1;
-		c->drop_next = now + VINE_CODEL_INTERVAL_US / int_sqrt(c->count);
+		c->drop_next = now + vine_codel_gap(c->count);
 		return true;
 	}
 	if ((s32)(now - c->drop_next) < 0)
 		return false;
 	c->count++;
-	c->drop_next += VINE_CODEL_INTERVAL_US / int_sqrt(c->count);
+	c->drop_next += vine_codel_gap(c->count);
 	return true;
 }
 

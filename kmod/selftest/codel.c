@@ -72,6 +72,12 @@ static u32 __init codel_isqrt(u32 n)
 	return s;
 }
 
+/* interval / sqrt(@count), to 8 bits of fraction of the root. */
+static u32 __init codel_gap(u32 count)
+{
+	return VINE_CODEL_INTERVAL_US * 256 / codel_isqrt(count << 16);
+}
+
 static void __init codel_reset(struct codel_ctx *x, u32 t0)
 {
 	memset(&x->pipe->codel, 0, sizeof(x->pipe->codel));
@@ -92,11 +98,11 @@ static void __init codel_law(struct codel_ctx *x, u32 t0, u32 to)
 	for (count = 2; count <= to && ok; count++) {
 		ok = !codel_drop(x, next - 1, target) &&
 		     codel_drop(x, next, target) && c->count == count &&
-		     c->drop_next == next + interval / codel_isqrt(count);
-		next += interval / codel_isqrt(count);
+		     c->drop_next == next + codel_gap(count);
+		next += codel_gap(count);
 	}
 	vine_test(x->t, ok,
-		  "counts 2 to %u: dropped at drop_next, not 1 us before, next after interval / isqrt(count)%s",
+		  "counts 2 to %u: dropped at drop_next, not 1 us before, next after interval / sqrt(count)%s",
 		  to, ok ? "" : ": not so");
 }
 
@@ -122,18 +128,27 @@ void __init vine_test_codel(struct vine_test *t)
 	codel_case(&x, t0 + interval, target, true);
 	codel_state(&x, true, t0 + interval, true, 1, t0 + 2 * interval);
 
-	/* Then at interval / sqrt(count), an integer square root. */
-	codel_case(&x, t0 + 2 * interval - 1, target, false);
-	codel_case(&x, t0 + 2 * interval, target, true);
-	codel_state(&x, true, t0 + interval, true, 2, t0 + 3 * interval);
-	codel_case(&x, t0 + 3 * interval, target, true);
-	codel_state(&x, true, t0 + interval, true, 3, t0 + 4 * interval);
-	codel_case(&x, t0 + 4 * interval, target, true);
-	codel_state(&x, true, t0 + interval, true, 4,
-		    t0 + 4 * interval + interval / 2);
-	codel_case(&x, t0 + 4 * interval + interval / 2 - 1, target, false);
-	codel_case(&x, t0 + 4 * interval + interval / 2, target, true);
-	codel_state(&x, true, t0 + interval, true, 5, t0 + 5 * interval);
+	/*
+	 * Then at interval / sqrt(count): 70,718 us for count 2, 57,787 us
+	 * for 3 (RFC 8289: 70,711 and 57,735), 50,000 us for 4.
+	 */
+	t1 = t0 + 2 * interval;
+	codel_case(&x, t1 - 1, target, false);
+	codel_case(&x, t1, target, true);
+	vine_test(t, codel_gap(2) == 70718 && codel_gap(3) == 57787 &&
+		  codel_gap(4) == 50000, "interval / sqrt(2, 3, 4): %u %u %u us",
+		  codel_gap(2), codel_gap(3), codel_gap(4));
+	codel_state(&x, true, t0 + interval, true, 2, t1 + codel_gap(2));
+	t1 += codel_gap(2);
+	codel_case(&x, t1, target, true);
+	codel_state(&x, true, t0 + interval, true, 3, t1 + codel_gap(3));
+	t1 += codel_gap(3);
+	codel_case(&x, t1, target, true);
+	codel_state(&x, true, t0 + interval, true, 4, t1 + codel_gap(4));
+	t1 += codel_gap(4);
+	codel_case(&x, t1 - 1, target, false);
+	codel_case(&x, t1, target, true);
+	codel_state(&x, true, t0 + interval, true, 5, t1 + codel_gap(5));
 
 	codel_reset(&x, t0);
 	codel_law(&x, t0, 100);
@@ -146,7 +161,7 @@ void __init vine_test_codel(struct vine_test *t)
 	codel_case(&x, t1, target, false);
 	codel_case(&x, t1 + interval, target, true);
 	codel_state(&x, true, t1 + interval, true, 98,
-		    t1 + interval + interval / 9);
+		    t1 + interval + codel_gap(98));
 
 	/* Back 16 intervals after the last drop_next: count 1. */
 	t1 = x.pipe->codel.drop_next;
