@@ -25,8 +25,11 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 # The module for kernel $* in a private copy of the tree, so that several
-# kernels can be built side by side: build/$*/kmod/vine.ko
+# kernels can be built side by side: build/$*/kmod/vine.ko. A fresh copy
+# each time: copied files keep their times, so objects left from an older
+# copy could look newer than the sources and be linked stale.
 build/%/kmod/vine.ko: FORCE
+	@rm -rf build/$*/kmod build/$*/include
 	@mkdir -p build/$*
 	@cp -a Kbuild dkms.conf kmod include build/$*/
 	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$* \

@@ -95,7 +95,7 @@ check_eq "1428 bytes with DF: 5 x 1428 bytes each way" \
 # 16-bit size field would otherwise wrap (and cut a TCP channel).
 ct_on() {
 	ip netns exec vrA nft -f - <<-'NFT'
-	table ip ct {
+	table ip defrag {
 		chain pre {
 			type filter hook prerouting priority filter;
 			ct state new counter
@@ -118,7 +118,7 @@ check_eq "a1 -> b1, 65,464 bytes: no reply" "$(summary)" \
 check_eq "65,464 bytes: vrA drops.too_long +2, vrB sees nothing" \
 	"vrA: $(vdiff l1 l2 vrA) | vrB: $(vdiff l1 l2 vrB)" \
 	"vrA: drops.too_long +2 | vrB: "
-check "vrA: conntrack off" ip netns exec vrA nft delete table ip ct
+check "vrA: conntrack off" ip netns exec vrA nft delete table ip defrag
 
 # ---- TCP with 1500-byte host MTU ------------------------------------------------
 vsnap t0 vrA vrB

@@ -14,7 +14,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 26
+ktap_plan 27
 
 check "insmod vine.ko" vine_load
 check_sh "Figure 3-10 topology, MAC hmac-sha256" vine_topology_up hmac-sha256
@@ -87,6 +87,9 @@ check_eq "a connection that proves nothing: vrB closes it within 5 s" \
 		--src-vr 10.0.0.1 --dst-vr 10.0.0.2)" "sent 0 closed"
 
 # ---- reset by the other side: tcp_down, backoff, back ----------------------
+# A ping first, so that the connection is in use (not closed as idle while
+# the checks above ran, on a slow guest).
+vping a1 172.16.2.10 1 >/dev/null
 ip netns exec vrB nft add chain ip t inp '{ type filter hook input priority filter; }'
 ip netns exec vrB nft add rule ip t inp tcp dport 2247 reject with tcp reset
 vsnap r0 vrA
@@ -136,8 +139,8 @@ vrc_renew() {
 }
 check_sh "vrC forgets vrA and closes its connection; route to vrA proto tcp" \
 	vrc_renew
-ip netns exec wan $VINE_PY "$VINE_PKT" tcphold --to 10.0.0.3 --count 20 \
-	--hold 20 --until "$VINE_TMP/hold.done" >"$VINE_TMP/hold2" &
+ip netns exec wan $VINE_PY "$VINE_PKT" tcphold --to 10.0.0.3 --count 300 \
+	--hold 60 --until "$VINE_TMP/hold.done" >"$VINE_TMP/hold2" &
 held2() { grep -q "^connected" "$VINE_TMP/hold2"; }
 for _ in $(seq 100); do held2 && break; sleep 0.1; done
 full() {
@@ -156,6 +159,8 @@ touch "$VINE_TMP/hold.done"
 wait
 
 # ---- idle: a connection nothing uses closes after 30 s ----------------------
+check_eq "a1 -> b1 once more over TCP: the connection in use" \
+	"$(vping a1 172.16.2.10 2) $(vpeer vrA 10.0.0.2 tcp)" "2 up"
 ip netns exec vrA vinectl route replace 1 172.16.2.0/24 via 10.0.0.2
 ip netns exec vrB vinectl route replace 1 172.16.1.0/24 via 10.0.0.1
 ip netns exec vrA nft flush table ip t
