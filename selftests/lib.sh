@@ -262,6 +262,18 @@ vine_wait_listen() {
 # vping NS DST COUNT [PING-OPTIONS...]: ping from NS (busybox ping: the
 # guest has no iputils), 0.2 s apart, 1 s for late replies; prints the
 # number of replies.
+# vine_poll TRIES PAUSE CMD...: run CMD until it succeeds, at most TRIES
+# times, PAUSE seconds apart: a bounded wait for an event.
+vine_poll() {
+	local n=$1 pause=$2 _
+	shift 2
+	for _ in $(seq "$n"); do
+		"$@" && return 0
+		sleep "$pause"
+	done
+	return 1
+}
+
 vping() {
 	local ns=$1 dst=$2 count=$3
 	shift 3

@@ -47,6 +47,7 @@ vineudp() {
 estab() {
 	ip netns exec "$1" ss -Htn state established "$2" | wc -l
 }
+estab_is() { [ "$(estab "$1" "$2")" = "$3" ]; }
 
 vsnap s0 vrA vrB
 check_eq "a1 -> b1 over TCP: 5 of 5 replies" "$(vping a1 172.16.2.10 5)" 5
@@ -141,17 +142,9 @@ check_sh "vrC forgets vrA and closes its connection; route to vrA proto tcp" \
 	vrc_renew
 ip netns exec wan $VINE_PY "$VINE_PKT" tcphold --to 10.0.0.3 --count 300 \
 	--hold 60 --until "$VINE_TMP/hold.done" >"$VINE_TMP/hold2" &
-held2() { grep -q "^connected" "$VINE_TMP/hold2"; }
-for _ in $(seq 100); do held2 && break; sleep 0.1; done
-full() {
-	local i
-	for i in $(seq 50); do
-		[ "$(estab vrC 'sport = :2247')" = 256 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-check "vrC full again: 256 connections opened to it, none proved" full
+vine_poll 100 0.1 grep -q "^connected" "$VINE_TMP/hold2"
+check "vrC full again: 256 connections opened to it, none proved" \
+	vine_poll 50 0.1 estab_is vrC 'sport = :2247' 256
 check_eq "c1 -> a2 while full: vrC's own connection to vrA: 5 of 5 replies" \
 	"$(vping c1 172.16.1.20 5) $(vpeer vrC 10.0.0.1 tcp) $(estab vrC 'dport = :2247')" \
 	"5 up 1"
@@ -166,15 +159,8 @@ ip netns exec vrB vinectl route replace 1 172.16.1.0/24 via 10.0.0.1
 ip netns exec vrA nft flush table ip t
 ip netns exec vrB nft flush table ip t
 t0=$(date +%s)
-closed() {
-	local _
-	for _ in $(seq 50); do
-		[ "$(estab vrA 'dport = :2247 and dst 10.0.0.2')" = 0 ] && return 0
-		sleep 1
-	done
-	return 1
-}
-check "routes back to udp: vrA's idle connection to vrB closes" closed
+check "routes back to udp: vrA's idle connection to vrB closes" \
+	vine_poll 50 1 estab_is vrA 'dport = :2247 and dst 10.0.0.2' 0
 check_range "after 30 s unused (seconds, from the route change)" \
 	$(($(date +%s) - t0)) 25 40
 check_eq "a1 -> b1 over UDP: 5 of 5 replies, no connection" \
