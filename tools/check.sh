@@ -6,6 +6,7 @@
 #
 #   KERNELS="6.1.0-56-amd64"  only these kernels
 #   TESTS="module_load.sh"    only these tests
+#   VINE_VM_TIMEOUT=3600      seconds a guest may take for its tests
 #
 # Prints KTAP, then "N passed, N failed, N skipped"; exits 1 on any failure.
 set -uo pipefail
@@ -34,7 +35,7 @@ for k in "${kernels[@]}"; do
 		continue
 	fi
 	# shellcheck disable=SC2086
-	tools/vm/run --kernel "$k" --out "$out" -- \
+	tools/vm/run --kernel "$k" --out "$out" --timeout "${VINE_VM_TIMEOUT:-3600}" -- \
 		selftests/run.sh --module "build/$k/kmod/vine.ko" ${TESTS:-} |
 		tee "$out/ktap" | sed -u 's/^/  /'
 	rc=${PIPESTATUS[0]}
