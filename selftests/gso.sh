@@ -33,7 +33,7 @@ xfer() {
 	got="$(d "$1" vrB rx_packets) $(d "$1" vrB rx_bytes) $(d "$1" vrA rx_packets) $(d "$1" vrA rx_bytes)"
 	packets=$(($(d "$1" vrA tx_packets) + $(d "$1" vrB tx_packets)))
 	inner=$(d "$1" vrB rx_bytes)
-	drops="vrA: $(vdiff "$1.0" "$1.1" vrA drops drops.too_big) | vrB: $(vdiff "$1.0" "$1.1" vrB drops)"
+	drops="vrA: $(vdiff "$1.0" "$1.1" vrA drops "drops.too_big|$VINE_CODEL_DROPS") | vrB: $(vdiff "$1.0" "$1.1" vrB drops "$VINE_CODEL_DROPS")"
 }
 
 xfer none

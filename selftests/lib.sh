@@ -262,6 +262,10 @@ vine_wait_listen() {
 # vping NS DST COUNT [PING-OPTIONS...]: ping from NS (busybox ping: the
 # guest has no iputils), 0.2 s apart, 1 s for late replies; prints the
 # number of replies.
+# The drops a TCP load may see in the pipes: their CoDel doing its job
+# (admin-guide, "Using every CPU"); checks of "no other drop" leave them out.
+VINE_CODEL_DROPS='drops.[rt]x_codel'
+
 # vine_poll TRIES PAUSE CMD...: run CMD until it succeeds, at most TRIES
 # times, PAUSE seconds apart: a bounded wait for an event.
 vine_poll() {

@@ -16,7 +16,7 @@ source "$(dirname "$0")/lib.sh"
 ktap_plan 28
 
 PKT="$VINE_PY $VINE_PKT"
-CODEL='drops.[rt]x_codel'
+CODEL=$VINE_CODEL_DROPS
 
 # mtu_ping NS DST ARGS...: the ping's output in $VINE_TMP/ping.out.
 mtu_ping() {
