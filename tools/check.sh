@@ -6,6 +6,9 @@
 #
 #   KERNELS="6.1.0-56-amd64"  only these kernels
 #   TESTS="module_load.sh"    only these tests
+#   CHECK_ENV="VAR=VALUE..."  environment of the tests in the guest
+#   CHECK_TIMEOUT=1200        seconds each guest may run
+#   CHECK_OUT=build/check     where the logs go, a directory per kernel
 #
 # Prints KTAP, then "N passed, N failed, N skipped"; exits 1 on any failure.
 set -uo pipefail
@@ -21,7 +24,7 @@ echo "1..${#kernels[@]}"
 i=0
 for k in "${kernels[@]}"; do
 	i=$((i + 1))
-	out=build/check/$k
+	out=${CHECK_OUT:-build/check}/$k
 	rm -rf "$out"
 	mkdir -p "$out"
 	echo "# kernel $k"
@@ -34,7 +37,8 @@ for k in "${kernels[@]}"; do
 		continue
 	fi
 	# shellcheck disable=SC2086
-	tools/vm/run --kernel "$k" --out "$out" -- \
+	tools/vm/run --kernel "$k" --out "$out" \
+		--timeout "${CHECK_TIMEOUT:-1200}" -- env ${CHECK_ENV:-} \
 		selftests/run.sh --module "build/$k/kmod/vine.ko" ${TESTS:-} |
 		tee "$out/ktap" | sed -u 's/^/  /'
 	rc=${PIPESTATUS[0]}
