@@ -8,6 +8,8 @@
 # make install       modules_install + vinectl to $(PREFIX)/sbin
 # make dkms          register, build and install the module with DKMS
 # make check         the whole test suite, in QEMU guests, on 6.1 and 6.12
+# make fuzz          the fuzzers of selftests/fuzz.sh for longer: FUZZ_SECS=600
+#                    (or FUZZ_COUNT=N) each, FUZZ_SEED=N (default random)
 # make demo          the main job: a ViNe demo in a QEMU guest
 # make bench         benchmarks (see Documentation/bench.rst)
 # make lint          checkpatch --strict, sparse and W=1 on both kernels
@@ -52,7 +54,7 @@ dkms:
 	dkms build -m vine -v $(VERSION)
 	dkms install -m vine -v $(VERSION)
 
-check demo bench:
+check demo bench fuzz:
 	tools/$@.sh
 
 lint:
@@ -69,4 +71,4 @@ clean:
 	rm -f Module.symvers modules.order .*.cmd
 
 FORCE:
-.PHONY: all modules vinectl install dkms check demo bench lint deps clean FORCE
+.PHONY: all modules vinectl install dkms check demo bench fuzz lint deps clean FORCE

@@ -171,9 +171,9 @@ VINE_LIM0='"limited":false,"queue_vrs":[],"poll":"udp","poll_interval_ms":1000,"
 VINE_PKT=$SELFTESTS_DIR/vine_pkt.py
 VINE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vine-selftest.XXXXXX")
 
-# At exit: end the processes a test left in its namespaces (deleting a
-# namespace's name does not), then remove the namespaces and temp files.
-vine_cleanup() {
+# vine_end_namespaces: end the processes a test left in its namespaces
+# (deleting a namespace's name does not), then remove the namespaces.
+vine_end_namespaces() {
 	local ns pid
 	for ns in "${ktap_namespaces[@]}"; do
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do
@@ -181,6 +181,11 @@ vine_cleanup() {
 		done
 	done
 	ns_cleanup
+}
+
+# At exit: the namespaces, then the temp files.
+vine_cleanup() {
+	vine_end_namespaces
 	rm -rf "$VINE_TMP"
 }
 
@@ -188,8 +193,9 @@ trap vine_cleanup EXIT
 
 # vine_all_freed: end the test's namespaces now; then every peer and every
 # TCP connection the module had must be freed (counted by slub_debug).
+# The temp files stay until the exit, with what check_sh tells of a leak.
 vine_all_freed() {
-	vine_cleanup
+	vine_end_namespaces
 	vine_slab_settles vine_peer 0 && vine_slab_settles vine_conn 0
 }
 

@@ -6,7 +6,9 @@
 #
 #   KERNELS="6.1.0-56-amd64"  only these kernels
 #   TESTS="module_load.sh"    only these tests
-#   VINE_VM_TIMEOUT=3600      seconds a guest may take for its tests
+#   CHECK_ENV="VAR=VALUE..."  environment of the tests in the guest
+#   CHECK_TIMEOUT=3600        seconds each guest may run (the whole suite)
+#   CHECK_OUT=build/check     where the logs go, a directory per kernel
 #
 # Prints KTAP, then "N passed, N failed, N skipped"; exits 1 on any failure.
 set -uo pipefail
@@ -22,7 +24,7 @@ echo "1..${#kernels[@]}"
 i=0
 for k in "${kernels[@]}"; do
 	i=$((i + 1))
-	out=build/check/$k
+	out=${CHECK_OUT:-build/check}/$k
 	rm -rf "$out"
 	mkdir -p "$out"
 	echo "# kernel $k"
@@ -35,7 +37,8 @@ for k in "${kernels[@]}"; do
 		continue
 	fi
 	# shellcheck disable=SC2086
-	tools/vm/run --kernel "$k" --out "$out" --timeout "${VINE_VM_TIMEOUT:-3600}" -- \
+	tools/vm/run --kernel "$k" --out "$out" \
+		--timeout "${CHECK_TIMEOUT:-3600}" -- env ${CHECK_ENV:-} \
 		selftests/run.sh --module "build/$k/kmod/vine.ko" ${TESTS:-} |
 		tee "$out/ktap" | sed -u 's/^/  /'
 	rc=${PIPESTATUS[0]}
