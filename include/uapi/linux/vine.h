@@ -222,8 +222,8 @@ enum vine_drop {
  *	(VINE_A_ROUTE_VR, a limited VR most often): the prefix's packets
  *	are taken from that VR or from the queue VR;
  *	with VINE_A_REPLACE an existing route is replaced in place, else
- *	an existing route is an error. (The legacy NLM_F_CREATE, EXCL and
- *	REPLACE flags mean nothing to this family and are ignored.)
+ *	an existing route is an error. (Legacy NLM_F_CREATE, EXCL and
+ *	REPLACE flags are refused by generic netlink's strict checks.)
  * @VINE_CMD_DEL_ROUTE: VINE_A_VN_ID, VINE_A_ADDR, VINE_A_PREFIX_LEN
  * @VINE_CMD_GET_ROUTE: dump of the GNDTs, optionally only VINE_A_VN_ID
  * @VINE_CMD_SET_KEY: VINE_A_PEER, VINE_A_KEY
