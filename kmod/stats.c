@@ -3,33 +3,21 @@
  * ViNe router: per-CPU counters of the VR, of each VN and of each peer,
  * and drops by reason. Updated in softirq context without locks.
  */
+#include <linux/netdevice.h>
 #include <net/genetlink.h>
 #include <net/tcp.h>
 
 #include "vine.h"
 
+/* Per-CPU counters with each CPU's syncp ready, as devices have theirs. */
 struct vine_stats __percpu *vine_stats_alloc(void)
 {
-	struct vine_stats __percpu *s;
-	int cpu;
-
-	s = alloc_percpu(struct vine_stats);
-	if (s)
-		for_each_possible_cpu(cpu)
-			u64_stats_init(&per_cpu_ptr(s, cpu)->syncp);
-	return s;
+	return netdev_alloc_pcpu_stats(struct vine_stats);
 }
 
 struct vine_drops __percpu *vine_drops_alloc(void)
 {
-	struct vine_drops __percpu *d;
-	int cpu;
-
-	d = alloc_percpu(struct vine_drops);
-	if (d)
-		for_each_possible_cpu(cpu)
-			u64_stats_init(&per_cpu_ptr(d, cpu)->syncp);
-	return d;
+	return netdev_alloc_pcpu_stats(struct vine_drops);
 }
 
 /*
