@@ -7,7 +7,10 @@
 #                    `insmod vine.ko selftest=1` runs; make check does this
 # make install       modules_install + vinectl to $(PREFIX)/sbin
 # make dkms          register, build and install the module with DKMS
-# make check         the whole test suite, in QEMU guests, on 6.1 and 6.12
+# make check         the whole test suite, in QEMU guests, on 6.1, 6.12 and
+#                    a debug kernel (KASAN, kmemleak, lockdep, UBSAN) built
+#                    from linux-source-6.1 and cached (tools/debug-kernel.sh)
+# make check-debug   only on the debug kernel (KERNELS=debug make check)
 # make fuzz          the fuzzers of selftests/fuzz.sh for longer: FUZZ_SECS=600
 #                    (or FUZZ_COUNT=N) each, FUZZ_SEED=N (default random)
 # make demo          the main job: a ViNe demo in a QEMU guest
@@ -34,7 +37,7 @@ build/%/kmod/vine.ko: FORCE
 	@rm -rf build/$*/kmod build/$*/include
 	@mkdir -p build/$*
 	@cp -a Kbuild dkms.conf kmod include build/$*/
-	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$* \
+	$(MAKE) -C $(or $(VINE_KDIR),/lib/modules/$*/build) M=$(CURDIR)/build/$* \
 		VINE_SELFTEST=$(VINE_SELFTEST) modules
 
 vinectl:
@@ -57,6 +60,9 @@ dkms:
 check demo bench fuzz:
 	tools/$@.sh
 
+check-debug:
+	KERNELS=debug tools/check.sh
+
 lint:
 	tools/lint.sh
 
@@ -71,4 +77,4 @@ clean:
 	rm -f Module.symvers modules.order .*.cmd
 
 FORCE:
-.PHONY: all modules vinectl install dkms check demo bench fuzz lint deps clean FORCE
+.PHONY: all modules vinectl install dkms check check-debug demo bench fuzz lint deps clean FORCE

@@ -3,20 +3,44 @@
 #
 # make check: install what is missing, build vinectl and vine.ko for each
 # kernel, boot each kernel in QEMU, run the selftests there, and sum up.
+# The kernels: Debian's newest 6.1 and 6.12 (tools/kernels.sh), then the
+# debug kernel (tools/debug-kernel.sh: KASAN, kmemleak, lockdep, UBSAN),
+# built first if the cache does not hold it.
 #
-#   KERNELS="6.1.0-56-amd64"  only these kernels
+#   KERNELS="6.1.0-56-amd64"  only these kernels; "debug" is the debug one
+#                             (make check-debug: KERNELS=debug)
 #   TESTS="module_load.sh"    only these tests
 #   CHECK_ENV="VAR=VALUE..."  environment of the tests in the guest
-#   CHECK_TIMEOUT=3600        seconds each guest may run (the whole suite)
+#   CHECK_TIMEOUT=3600        seconds each guest may run (the whole suite;
+#                             twice that on the debug kernel)
 #   CHECK_OUT=build/check     where the logs go, a directory per kernel
 #
 # Prints KTAP, then "N passed, N failed, N skipped"; exits 1 on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-tools/deps.sh || exit 1
+case " ${KERNELS:-debug} " in
+*" debug "*) tools/deps.sh debug || exit 1 ;;
+*) tools/deps.sh || exit 1 ;;
+esac
+list=$(tools/kernels.sh) || exit 1
+[ -n "${KERNELS:-}" ] || list+=$'\ndebug'
+mapfile -t kernels <<<"$list"
 make -s vinectl || exit 1
-mapfile -t kernels < <(tools/kernels.sh) || exit 1
+
+# The debug kernel builds at the lowest priority while the guests of the
+# other kernels run, in the time their vCPUs leave idle (the first build
+# takes about 20 minutes of both CPUs).
+kbuild=build/check/debug-kernel
+dkpid=""
+case " ${kernels[*]} " in
+*" debug "*)
+	mkdir -p build/check
+	nice -n 19 tools/debug-kernel.sh > "$kbuild.dir" 2> "$kbuild.log" &
+	dkpid=$!
+	;;
+esac
+trap '[ -z "$dkpid" ] || kill "$dkpid" 2>/dev/null' EXIT
 
 pass=0 fail=0 skip=0
 echo "KTAP version 1"
@@ -28,17 +52,38 @@ for k in "${kernels[@]}"; do
 	rm -rf "$out"
 	mkdir -p "$out"
 	echo "# kernel $k"
+	vmopts=(--kernel "$k") makeopts=() env=() timeout=${CHECK_TIMEOUT:-3600}
+	if [ "$k" = debug ]; then
+		# Everything is slower under KASAN, lockdep and kmemleak.
+		wait "$dkpid"
+		rc=$?
+		dkpid=""
+		cp "$kbuild.log" "$out/build.log"
+		kdir=$(cat "$kbuild.dir")
+		if [ "$rc" -ne 0 ] || [ -z "$kdir" ]; then
+			sed 's/^/# /' "$out/build.log"
+			echo "not ok $i $k # the debug kernel did not build"
+			fail=$((fail + 1))
+			continue
+		fi
+		sed 's/^/# /' "$out/build.log"
+		k=$(cat "$kdir/kernelrelease")
+		vmopts=(--kernel-dir "$kdir" --mem 3072)
+		makeopts=(VINE_KDIR="$kdir/build")
+		env=(VINE_TEST_TIMEOUT=1800)
+		timeout=$((2 * timeout))
+	fi
 	# With the in-module selftests (selftests/unit.sh runs them); the
 	# other tests load the same module without selftest=1.
-	if ! make -s VINE_SELFTEST=y "build/$k/kmod/vine.ko" > "$out/build.log" 2>&1; then
+	if ! make -s VINE_SELFTEST=y "${makeopts[@]}" "build/$k/kmod/vine.ko" >> "$out/build.log" 2>&1; then
 		sed 's/^/# /' "$out/build.log"
 		echo "not ok $i $k # build failed"
 		fail=$((fail + 1))
 		continue
 	fi
 	# shellcheck disable=SC2086
-	tools/vm/run --kernel "$k" --out "$out" \
-		--timeout "${CHECK_TIMEOUT:-3600}" -- env ${CHECK_ENV:-} \
+	tools/vm/run "${vmopts[@]}" --out "$out" \
+		--timeout "$timeout" -- env "${env[@]}" ${CHECK_ENV:-} \
 		selftests/run.sh --module "build/$k/kmod/vine.ko" ${TESTS:-} |
 		tee "$out/ktap" | sed -u 's/^/  /'
 	rc=${PIPESTATUS[0]}

@@ -9,6 +9,7 @@
 #   tools/deps.sh          what make check, demo and lint need (perf: the
 #                          smoke run of the large tables' look-up share)
 #   tools/deps.sh bench    and what make bench adds (gnuplot)
+#   tools/deps.sh debug    and what building the debug kernel adds
 set -euo pipefail
 
 pkgs=(
@@ -19,6 +20,8 @@ pkgs=(
 	wireguard-tools linux-perf
 )
 [ "${1:-}" = bench ] && pkgs+=(gnuplot-nox)
+# The debug kernel (tools/debug-kernel.sh) is built from linux-source-6.1.
+[ "${1:-}" = debug ] && pkgs+=(bc bison flex libelf-dev libssl-dev ccache)
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q '^install ok installed$'

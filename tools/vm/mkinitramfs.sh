@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkinitramfs.sh KVER OUTFILE - build the tiny initramfs used by tools/vm/run:
+# mkinitramfs.sh KVER OUTFILE [MODDIR] - build the tiny initramfs used by tools/vm/run:
 # busybox-static, tools/vm/init and the (decompressed) modules needed to mount
 # the host's root over 9p with an overlay on top, in dependency order.
 set -euo pipefail
 
 kver=$1 out=$2
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-moddir=/lib/modules/$kver
+moddir=${3:-/lib/modules/$kver}
 want=(virtio_pci 9pnet 9pnet_virtio 9p overlay)
 
 [[ -r $moddir/modules.dep ]] || { echo "vm: no $moddir/modules.dep" >&2; exit 1; }

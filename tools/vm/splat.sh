@@ -4,7 +4,9 @@
 # Kernel splat detection for tools/vm/run (sourced).
 
 # Extended regex of kernel log lines that mean a kernel bug or a hang.
-SPLAT_RE='WARNING:|BUG:|Oops|Kernel panic|KASAN|UBSAN|possible circular locking|lockdep|INFO: rcu|rcu_sched self-detected stall|refcount_t:|general protection fault|unreferenced object|------------\[ cut here \]'
+# Lockdep's reports are WARNINGs or BUGs, but for the three named here;
+# the word itself is in a debug kernel's boot banner.
+SPLAT_RE='WARNING:|BUG:|Oops|Kernel panic|KASAN|UBSAN|possible circular locking|DEBUG_LOCKS_WARN_ON|INFO: trying to register non-static key|turning off the locking correctness validator|INFO: rcu|rcu_sched self-detected stall|refcount_t:|general protection fault|unreferenced object|------------\[ cut here \]'
 
 # splat_report LOG... - scan the logs in order; on the first one holding a
 # splat, print its matching lines and 40 lines after the first hit to stderr

@@ -9,6 +9,13 @@ exec </dev/null >/dev/console 2>&1
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=dumb VM_GUEST=1 VM_JOB=/job
 
+# A kernel of our own build (tools/vm/run --kernel-dir): its module tree
+# (modules.builtin, for modprobe) is not under the host's /lib/modules.
+if [ -s /job/moddir ]; then
+	mkdir -p "/lib/modules/$(uname -r)"
+	mount --bind "$(cat /job/moddir)" "/lib/modules/$(uname -r)"
+fi
+
 ip link set lo up || busybox ip link set lo up
 hostname vmguest
 read -r up _ </proc/uptime
