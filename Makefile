@@ -7,10 +7,11 @@
 #                    `insmod vine.ko selftest=1` runs; make check does this
 # make install       modules_install + vinectl to $(PREFIX)/sbin
 # make dkms          register, build and install the module with DKMS
-# make check         the whole test suite, in QEMU guests, on 6.1, 6.12 and
+# make check         the whole test suite, in QEMU guests, on 6.1 and 6.12;
+#                    then the tests aimed at lifetimes and hostile input on
 #                    a debug kernel (KASAN, kmemleak, lockdep, UBSAN) built
 #                    from linux-source-6.1 and cached (tools/debug-kernel.sh)
-# make check-debug   only on the debug kernel (KERNELS=debug make check)
+# make check-debug   the whole suite on the debug kernel only (80 minutes)
 # make fuzz          the fuzzers of selftests/fuzz.sh for longer: FUZZ_SECS=600
 #                    (or FUZZ_COUNT=N) each, FUZZ_SEED=N (default random)
 # make demo          the main job: a ViNe demo in a QEMU guest
@@ -61,7 +62,7 @@ check demo bench fuzz:
 	tools/$@.sh
 
 check-debug:
-	KERNELS=debug tools/check.sh
+	KERNELS=debug CHECK_DEBUG_ALL=1 tools/check.sh
 
 lint:
 	tools/lint.sh

@@ -8,9 +8,11 @@
 # connections reset by an nft rule toggled on and off at vrQ, keys set
 # again and again, vrR's peer at vrQ deleted and created again (its
 # connection goes with it), vrL's channel closed and reopened; and the
-# namespaces are deleted while all that still runs. After every round no
-# peer and no connection may be left (slub_debug counts them). The last
-# round ends with the module unloaded under load, namespaces alive.
+# namespaces are deleted while all that still runs (the churn goes on
+# for SECS seconds, and longer until it has reset a connection and
+# re-created the peer). After every round no peer and no connection may
+# be left (slub_debug counts them). The last round ends with the module
+# unloaded under load, namespaces alive.
 #
 # Pass/fail is mostly the kernel's: the runner fails the run on any
 # warning, and the debug kernel adds KASAN, lockdep and kmemleak. The
@@ -54,7 +56,7 @@ traffic() {
 	local pair
 	for pair in q1:172.16.2.10 r1:172.16.1.10 r1:172.16.3.10 \
 		    l1:172.16.2.10 l1:172.16.1.10; do
-		ip netns exec "${pair%%:*}" busybox ping -q -i 0.05 -w $((SECS + 5)) \
+		ip netns exec "${pair%%:*}" busybox ping -q -i 0.05 -w $((SECS + 120)) \
 			"${pair#*:}" >/dev/null 2>&1 &
 	done
 }
@@ -103,6 +105,12 @@ resets() {
 		sed -n 's/.*packets \([0-9]*\).*/\1/p'
 }
 
+# churned: the churn has reset a connection and re-created the peer.
+churned() {
+	[ "$(resets)" -ge 1 ] 2>/dev/null &&
+		grep -q recreated "$VINE_TMP/churn.log" 2>/dev/null
+}
+
 for round in $(seq "$ROUNDS"); do
 	rm -f "$VINE_TMP/churn.stop" "$VINE_TMP/churn.log"
 	check_sh "round $round: topology, TCP channel and routes up" round_up
@@ -111,6 +119,9 @@ for round in $(seq "$ROUNDS"); do
 	churn "$VINE_TMP/churn.stop" &
 	churner=$!
 	sleep "$SECS"
+	# At least one reset and one re-created peer, however slow the
+	# kernel (a debug kernel's commands take a second each).
+	vine_poll 120 0.5 churned
 	check_range "round $round: vrQ received traffic meanwhile" \
 		$(($(vstat vrQ rx_packets) - s0)) 20 1000000
 	check_range "round $round: connections reset meanwhile" \

@@ -60,8 +60,10 @@ for t in "${tests[@]}"; do
 	name=${t%.sh}
 	echo "# selftests: vine: $name"
 	[ -d /sys/module/vine ] && rmmod vine
+	start=$SECONDS
 	timeout -k 10 "$timeout" bash "$dir/$t" 2>&1 | sed -u 's/^/  /'
 	rc=${PIPESTATUS[0]}
+	echo "# $name took $((SECONDS - start)) s"
 	[ -d /sys/module/vine ] && rmmod vine
 	if [ -n "$kmemleak" ] && ! leaks; then
 		echo "not ok $n $name # kmemleak found unreferenced objects"

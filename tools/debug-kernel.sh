@@ -83,4 +83,8 @@ echo "$kver" >"$dir/kernelrelease"
 ln -sf build/arch/x86/boot/bzImage "$dir/bzImage"
 echo "debug-kernel: $kver built in $(( $(date +%s) - start )) s" >&3
 touch "$dir/done"
+# Earlier keys' builds and other sources' trees are of no more use.
+find "$cache/debug-kernel" -mindepth 1 -maxdepth 1 ! -name "$key" ! -name "$key.log" \
+	-exec rm -rf {} +
+find "$cache/src" -mindepth 1 -maxdepth 1 ! -name "$srcver" -exec rm -rf {} +
 echo "$dir" >&4
