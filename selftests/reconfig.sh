@@ -19,11 +19,12 @@ ga0=$(vgen vrA)
 gb0=$(vgen vrB)
 vsnap r0 vrA vrB
 
-ip netns exec b1 timeout 60 iperf3 -s -1 -p 5201 >"$VINE_TMP/iperf.srv" 2>&1 &
+ip netns exec b1 timeout 180 iperf3 -s -1 -p 5201 >"$VINE_TMP/iperf.srv" 2>&1 &
 vine_wait_listen b1 5201
 # 20 s: under emulation the vinectl commands below can take seconds while
-# the traffic keeps both CPUs busy.
-ip netns exec a1 timeout 60 iperf3 -c 172.16.2.10 -p 5201 -t 20 -i 1 -J \
+# the traffic keeps both CPUs busy. The timeouts are bounds for a debug
+# kernel, where setting up the two ends alone took most of a minute.
+ip netns exec a1 timeout 180 iperf3 -c 172.16.2.10 -p 5201 -t 20 -i 1 -J \
 	--connect-timeout 5000 >"$VINE_TMP/iperf.json" 2>&1 &
 cli=$!
 t0=$SECONDS

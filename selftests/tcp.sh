@@ -123,6 +123,9 @@ ip netns exec wan $VINE_PY "$VINE_PKT" tcphold --to 10.0.0.3 --count 300 \
 	--hold 20 --until "$VINE_TMP/hold.done" >"$VINE_TMP/hold" &
 held() { grep -q "^connected" "$VINE_TMP/hold"; }
 for _ in $(seq 100); do held && break; sleep 0.1; done
+# vrC's accept work may lag behind the handshakes (a debug kernel's does):
+# what its listener could not yet take is established a little later.
+vine_poll 100 0.2 estab_is vrC 'sport = :2247' 256
 check_eq "vrC full: 300 silent connections from wan; vrC keeps 256" \
 	"$(cat "$VINE_TMP/hold") $(estab vrC 'sport = :2247')" "connected 300 256"
 check_eq "a2 -> c1, vrA's connection to vrC among them: 5 of 5 replies" \
@@ -144,7 +147,7 @@ ip netns exec wan $VINE_PY "$VINE_PKT" tcphold --to 10.0.0.3 --count 300 \
 	--hold 60 --until "$VINE_TMP/hold.done" >"$VINE_TMP/hold2" &
 vine_poll 100 0.1 grep -q "^connected" "$VINE_TMP/hold2"
 check "vrC full again: 256 connections opened to it, none proved" \
-	vine_poll 50 0.1 estab_is vrC 'sport = :2247' 256
+	vine_poll 100 0.2 estab_is vrC 'sport = :2247' 256
 check_eq "c1 -> a2 while full: vrC's own connection to vrA: 5 of 5 replies" \
 	"$(vping c1 172.16.1.20 5) $(vpeer vrC 10.0.0.1 tcp) $(estab vrC 'dport = :2247')" \
 	"5 up 1"
@@ -154,14 +157,14 @@ wait
 # ---- idle: a connection nothing uses closes after 30 s ----------------------
 check_eq "a1 -> b1 once more over TCP: the connection in use" \
 	"$(vping a1 172.16.2.10 2) $(vpeer vrA 10.0.0.2 tcp)" "2 up"
+t0=$(date +%s)	# its last packet
 ip netns exec vrA vinectl route replace 1 172.16.2.0/24 via 10.0.0.2
 ip netns exec vrB vinectl route replace 1 172.16.1.0/24 via 10.0.0.1
 ip netns exec vrA nft flush table ip t
 ip netns exec vrB nft flush table ip t
-t0=$(date +%s)
 check "routes back to udp: vrA's idle connection to vrB closes" \
 	vine_poll 50 1 estab_is vrA 'dport = :2247 and dst 10.0.0.2' 0
-check_range "after 30 s unused (seconds, from the route change)" \
+check_range "after 30 s unused (seconds, from its last packet)" \
 	$(($(date +%s) - t0)) 25 40
 check_eq "a1 -> b1 over UDP: 5 of 5 replies, no connection" \
 	"$(vping a1 172.16.2.10 5) $(vpeer vrA 10.0.0.2 tcp)" "5 none"
