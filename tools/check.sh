@@ -17,7 +17,7 @@
 #   TESTS="module_load.sh"    only these tests (on every kernel)
 #   CHECK_ENV="VAR=VALUE..."  environment of the tests in the guest
 #   CHECK_TIMEOUT=3600        seconds each guest may run (the whole suite;
-#                             twice that on the debug kernel)
+#                             twice that for the debug kernel's whole suite)
 #   CHECK_OUT=build/check     where the logs go, a directory per kernel
 #
 # Prints KTAP, then "N passed, N failed, N skipped"; exits 1 on any failure.
@@ -80,8 +80,11 @@ for k in "${kernels[@]}"; do
 		vmopts=(--kernel-dir "$kdir" --mem 3072)
 		makeopts=(VINE_KDIR="$kdir/build")
 		env=(VINE_TEST_TIMEOUT=1800)
-		timeout=$((2 * timeout))
-		[ -n "$tests" ] || [ "${CHECK_DEBUG_ALL:-0}" = 1 ] || tests=$DEBUG_TESTS
+		if [ "${CHECK_DEBUG_ALL:-0}" = 1 ]; then
+			timeout=$((2 * timeout))
+		elif [ -z "$tests" ]; then
+			tests=$DEBUG_TESTS
+		fi
 	fi
 	# With the in-module selftests (selftests/unit.sh runs them); the
 	# other tests load the same module without selftest=1.
