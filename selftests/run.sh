@@ -33,7 +33,7 @@ fi
 # The same patterns as the VM runner's check of the whole console.
 source "$dir/../tools/vm/splat.sh"
 
-# On a kernel with kmemleak (make check-debug), a scan after every script:
+# On a kernel with kmemleak (the debug kernel), a scan after every script:
 # what it finds fails that script. Objects younger than 5 s are not yet
 # reported, so a leak made at the very end of a script shows at the next
 # script's scan, or at the last one (kmemleak_clean).
