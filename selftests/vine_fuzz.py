@@ -47,6 +47,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vine_pkt  # noqa: E402
@@ -67,6 +68,23 @@ def cmd_wire(a):
     return WireFuzz(a).run()
 
 
+def sane_snapshot(nl):
+    """A VR's counters, its VNs' and its peers', read while no counter
+    moved: packets still in flight (a late echo reply, a queue flushed on
+    a slow kernel) would otherwise land between the reads. The last of a
+    bounded number of tries counts if the VR never goes still."""
+    before = vr_counters(nl)
+    for _ in range(20):
+        vns = nl.vine("GET_VN", dump=True)[2]
+        peers = nl.vine("GET_PEER", dump=True)[2]
+        after = vr_counters(nl)
+        if after == before:
+            break
+        before = after
+        time.sleep(0.25)
+    return after, vns, peers
+
+
 def cmd_sane(a):
     """The counters of each VR agree with each other."""
     out, problems = {}, []
@@ -74,10 +92,8 @@ def cmd_sane(a):
         vine_pkt.setns(ns)
         nl = Nl()
         nl.resolve("vine")
-        c = vr_counters(nl)
+        c, vns, peers = sane_snapshot(nl)
         problems += ["%s: %s" % (ns, p) for p in c.pop("_problems")]
-        vns = nl.vine("GET_VN", dump=True)[2]
-        peers = nl.vine("GET_PEER", dump=True)[2]
 
         def total(ds, k):
             return sum(get_uint(attr_dict(x.get(A["STATS"], b"")), STATS[k], 0)
