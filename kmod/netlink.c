@@ -87,18 +87,34 @@ static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
 	[VINE_A_ROUTE_VR] = { .type = NLA_BE32 },
 };
 
-/* Tell listeners what changed: the request's attributes, never a key. */
+/*
+ * An event could not be built: every listener gets ENOBUFS on its socket,
+ * as for a full receive buffer, and knows to read the tables again.
+ */
+static void vine_nl_lost(struct vine_router *vr)
+{
+	genl_set_err(&vine_genl_family, vr->net, 0, 0, -ENOBUFS);
+}
+
+/*
+ * Tell listeners what changed: the request's attributes, never a key, in
+ * a message sized to hold them all.
+ */
 static void vine_notify(struct vine_router *vr, struct genl_info *info, u8 cmd)
 {
+	size_t size = nla_total_size(sizeof(u32));
 	struct sk_buff *msg;
 	void *hdr;
 	int i;
 
 	if (!genl_has_listeners(&vine_genl_family, vr->net, 0))
 		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	for (i = 1; i <= VINE_A_MAX; i++)
+		if (info->attrs[i] && i != VINE_A_KEY)
+			size += nla_total_size(nla_len(info->attrs[i]));
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
-		return;
+		goto lost;
 	hdr = genlmsg_put(msg, 0, 0, &vine_genl_family, 0, cmd);
 	if (!hdr)
 		goto err;
@@ -117,6 +133,8 @@ static void vine_notify(struct vine_router *vr, struct genl_info *info, u8 cmd)
 	return;
 err:
 	nlmsg_free(msg);
+lost:
+	vine_nl_lost(vr);
 }
 
 /*
@@ -132,8 +150,10 @@ void vine_nl_peer_seen(struct vine_router *vr, u32 id, __be32 addr,
 	if (!genl_has_listeners(&vine_genl_family, vr->net, 0))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
-	if (!msg)
+	if (!msg) {
+		vine_nl_lost(vr);
 		return;
+	}
 	hdr = genlmsg_put(msg, 0, 0, &vine_genl_family, 0,
 			  VINE_CMD_PEER_SEEN);
 	if (!hdr || nla_put_be32(msg, VINE_A_PEER, htonl(id)) ||
@@ -161,8 +181,10 @@ void vine_nl_channel(struct vine_router *vr, struct vine_peer *p, u8 state,
 	if (!genl_has_listeners(&vine_genl_family, vr->net, 0))
 		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
-	if (!msg)
+	if (!msg) {
+		vine_nl_lost(vr);
 		return;
+	}
 	hdr = genlmsg_put(msg, 0, 0, &vine_genl_family, 0, VINE_CMD_CHANNEL);
 	if (!hdr || nla_put_be32(msg, VINE_A_PEER, htonl(p->id)) ||
 	    nla_put_u8(msg, VINE_A_CHAN_ROLE, READ_ONCE(p->role)) ||
@@ -195,7 +217,7 @@ static int vine_parse_queue_vrs(struct vine_cfg *cfg, const struct nlattr *list,
 		if (err)
 			return err;
 		if (!tb[VINE_ENDPOINT_A_ADDR] ||
-		    ipv4_is_zeronet(nla_get_in_addr(tb[VINE_ENDPOINT_A_ADDR]))) {
+		    vine_is_zeronet(nla_get_in_addr(tb[VINE_ENDPOINT_A_ADDR]))) {
 			NL_SET_ERR_MSG(extack, "queue VR needs an address");
 			return -EINVAL;
 		}

@@ -68,7 +68,7 @@ static int vine_nl_host(struct vine_router *vr, struct genl_info *info,
 		return -EINVAL;
 	if (!add)
 		return vine_host_del(vr, v, addr, info->extack);
-	if (ipv4_is_zeronet(addr) || ipv4_is_multicast(addr) ||
+	if (vine_is_zeronet(addr) || ipv4_is_multicast(addr) ||
 	    ipv4_is_lbcast(addr) || ipv4_is_loopback(addr)) {
 		NL_SET_ERR_MSG(info->extack, "not a unicast host address");
 		return -EINVAL;
@@ -120,7 +120,7 @@ int vine_nl_new_route(struct vine_router *vr, struct genl_info *info)
 	if (!v || VINE_REQUIRE(info, VINE_A_VIA, "destination VR address"))
 		return -EINVAL;
 	tmpl.via = nla_get_in_addr(attrs[VINE_A_VIA]);
-	if (ipv4_is_zeronet(tmpl.via) || ipv4_is_multicast(tmpl.via) ||
+	if (vine_is_zeronet(tmpl.via) || ipv4_is_multicast(tmpl.via) ||
 	    ipv4_is_lbcast(tmpl.via)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VINE_A_VIA],
 				    "destination VR is not a unicast address");

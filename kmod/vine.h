@@ -351,6 +351,15 @@ static inline struct vine_router *vine_pernet(const struct net *net)
 	return net_generic(net, vine_net_id);
 }
 
+/*
+ * 0.0.0.0/8, "this network" (RFC 1122): never the address of a host or
+ * of a VR. ipv4_is_zeronet() matches 0.0.0.0 alone on 6.1 and 6.12.
+ */
+static inline bool vine_is_zeronet(__be32 addr)
+{
+	return (addr & htonl(0xff000000)) == 0;
+}
+
 /* netlink.c */
 int vine_genl_init(void);
 void vine_genl_exit(void);

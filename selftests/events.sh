@@ -5,11 +5,12 @@
 # announced with its words and its generation (never a key), in the
 # namespace where it happened only; a peer's first authenticated packet
 # announces where it came from (peer-seen), and only once; vinectl peer
-# list/show tell where and when each peer was last seen.
+# list/show tell where and when each peer was last seen. A listener that
+# falls behind is told it lost events (ENOBUFS) and goes on.
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 10
+ktap_plan 12
 
 check "insmod vine.ko" vine_load
 check_sh "Figure 3-10 topology, MAC hmac-sha256" vine_topology_up hmac-sha256
@@ -87,4 +88,29 @@ check_eq "vrA moved to port 2300: peer-seen again, once" \
 	"$(grep '^peer-seen' "$VINE_TMP/mon.B")" \
 	"peer-seen peer 10.0.0.1 addr 10.0.0.1 port 2247
 peer-seen peer 10.0.0.1 addr 10.0.0.1 port 2300"
+
+# A monitor stopped while 2,000 changes happen: its socket's buffer (about
+# 200 KB) overflows; resumed, it says so and prints what comes next.
+ip netns exec vrC vinectl monitor >"$VINE_TMP/mon.C2" 2>"$VINE_TMP/mon.C2.err" &
+mpid=$!
+sleep 1		# the listener joins the group
+kill -STOP "$mpid"
+{
+	echo "vn create 6"
+	for i in $(seq 2000); do
+		echo "vn join 6 172.20.$((i / 250)).$((i % 250 + 1))"
+	done
+} >"$VINE_TMP/many"
+check "vrC: vn create 6 and 2,000 hosts while its monitor is stopped" \
+	ip netns exec vrC vinectl -b "$VINE_TMP/many"
+kill -CONT "$mpid"
+lost() { grep -q 'events lost' "$VINE_TMP/mon.C2.err"; }
+vine_poll 100 0.1 lost
+ip netns exec vrC vinectl vn delete 6
+last() { tail -n 1 "$VINE_TMP/mon.C2" | grep -q '^del-vn vn 6 '; }
+vine_poll 100 0.1 last
+check_eq "its monitor: events lost, said once on stderr; then del-vn vn 6" \
+	"$(cat "$VINE_TMP/mon.C2.err") / $(tail -n 1 "$VINE_TMP/mon.C2" | cut -d' ' -f1-3)" \
+	"vinectl: events lost (ENOBUFS): read the tables again / del-vn vn 6"
+kill "$mpid"
 ktap_finished

@@ -337,16 +337,7 @@ class Netns:
 # the first time, with the message) and counted, but not failed on, since
 # kmod/ is fixed apart. Remove an entry once its defect is fixed: from then
 # on the fuzzer fails wherever it happens again.
-KNOWN = {
-    "event-lost": "a change whose request carries a large attribute (one "
-                  "the command ignores, e.g. SPACES on DEL_ROUTE) is made "
-                  "but not announced: vine_notify() copies every attribute "
-                  "into an NLMSG_GOODSIZE message and gives up when they do "
-                  "not fit",
-    "zeronet": "0.0.0.0/8 addresses other than 0.0.0.0 are taken for hosts "
-               "and destination VRs: ipv4_is_zeronet() is addr == 0 on "
-               "these kernels",
-}
+KNOWN = {}
 
 
 class Reporter:

@@ -270,7 +270,8 @@ static int vnl_event(struct nl_msg *msg, void *arg)
 
 /*
  * Join the "events" group and hand every event to @fn until it fails or
- * the socket does. Returns only on error (printed), with 1.
+ * the socket does; lost events (ENOBUFS) are said on stderr, and the
+ * listening goes on. Returns only on error (printed), with 1.
  */
 int vnl_listen(vnl_event_fn fn)
 {
@@ -290,9 +291,18 @@ int vnl_listen(vnl_event_fn fn)
 			    nl_geterror(err));
 	nl_socket_disable_seq_check(sk);
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, vnl_event, &l);
-	do
+	for (;;) {
 		err = nl_recvmsgs_default(sk);
-	while (err >= 0 && !l.error);
+		if (l.error)
+			break;
+		if (err == -NLE_NOMEM) {	/* ENOBUFS: events were lost */
+			fputs("vinectl: events lost (ENOBUFS): read the tables again\n",
+			      stderr);
+			continue;
+		}
+		if (err < 0)
+			break;
+	}
 	if (l.error)
 		return 1;
 	return fail("netlink: %s", nl_geterror(err));
