@@ -68,9 +68,11 @@ check_eq "vrQ relayed 10 to vrR and 10 to vrL; natL dropped no UDP" \
 check_eq "TCP l1 -> r1, 1 MiB over both hops, same SHA-256" \
 	"$(vine_tcp_xfer l1 r1 172.16.2.10 1048576)" ok
 vsnap s2 vrQ vrR vrL
-# too_big left out: how l1 learns the ViNe MTU, the same over TCP (mtu.sh).
+# too_big left out: how l1 learns the ViNe MTU, the same over TCP (mtu.sh);
+# and CoDel's drops, which a slow kernel sees under the TCP transfer.
 check_eq "no other drop anywhere" \
-	"$(vdiffs s0 s2 drops too_big vrQ vrR vrL)" "vrQ:  | vrR:  | vrL: "
+	"$(vdiffs s0 s2 drops "drops.too_big|$VINE_CODEL_DROPS" vrQ vrR vrL)" \
+	"vrQ:  | vrR:  | vrL: "
 
 # ---- channel cut: queue at vrQ, reconnect, flush in order -------------------
 ip netns exec vrQ vinectl vr set queue-size 20
@@ -119,11 +121,15 @@ check "poll tcp: vrQ sees vrL's channel up" wait_chan vrQ $L up 5
 check_eq "both sides: mode tcp" \
 	"$(vpeer vrQ $L mode) $(vpeer vrL 10.0.0.1 mode)" "tcp tcp"
 sleep 1
+# Counted from before the first read to after the last: reading the
+# counter takes a while on a slow kernel, and a poll may fall in it.
+t0=$(date +%s%N)
 n0=$(syns) u0=$(udpdropped)
 sleep 4
 n1=$(syns)
-check_range "idle 4 s: vrL opened one connection a poll (3 to 5)" \
-	$((n1 - n0)) 3 5
+secs=$((($(date +%s%N) - t0 + 999999999) / 1000000000))
+check_range "idle 4 s ($secs s counted): vrL opened one connection a poll (3 to $((secs + 1)))" \
+	$((n1 - n0)) 3 $((secs + 1))
 check_range "each closed after its poll: at most 4 alive (kept, they would be 8 or more)" \
 	"$(vine_slab_live vine_conn)" 0 4
 rtt=$(ip netns exec r1 busybox ping -q -c 5 -i 0.2 -W 3 172.16.3.10 2>&1)
