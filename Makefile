@@ -16,7 +16,8 @@
 #                    (or FUZZ_COUNT=N) each, FUZZ_SEED=N (default random)
 # make demo          the main job: a ViNe demo in a QEMU guest
 # make bench         benchmarks (see Documentation/bench.rst)
-# make lint          checkpatch --strict, sparse and W=1 on both kernels
+# make lint          checkpatch --strict, sparse and W=1 on both kernels,
+#                    and a DKMS build for each
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build

@@ -17,7 +17,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse
 	qemu-system-x86 busybox-static kmod cpio xz-utils zstd
 	iproute2 iputils-ping nftables conntrack iperf3 tcpdump ethtool python3 procps util-linux
-	wireguard-tools linux-perf
+	wireguard-tools linux-perf dkms
 )
 [ "${1:-}" = bench ] && pkgs+=(gnuplot-nox)
 # The debug kernel (tools/debug-kernel.sh) is built from linux-source-6.1.

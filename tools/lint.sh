@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make lint: checkpatch --strict (from Debian's linux-source-6.1) on the
-# kernel code, then sparse (C=2) and W=1 builds for every test kernel, and
-# vinectl with -Werror. Any warning fails.
+# kernel code, then sparse (C=2) and W=1 builds for every test kernel, a
+# DKMS build for each (as make dkms does it, in private trees under build/)
+# and vinectl with -Werror. Any warning fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,30 @@ for k in $(tools/kernels.sh); do
 		status=1
 	fi
 	grep -q 'CHECK.*main.c' "$log" || { echo "lint: sparse did not run for $k"; status=1; }
+done
+
+# make dkms's path, without touching the system's DKMS tree: the package
+# as make dkms copies it, added and built in private trees per kernel
+# (vine.ko, or vine.ko.xz where the kernel compresses its modules). DKMS
+# signs what it builds, with the key it makes once in /var/lib/dkms.
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+d=$PWD/build/dkms
+rm -rf "$d"
+mkdir -p "$d/src/vine-$ver" "$d/tree"
+cp -a Kbuild dkms.conf kmod include "$d/src/vine-$ver/"
+if ! dkms add --sourcetree "$d/src" --dkmstree "$d/tree" -m vine -v "$ver" \
+	>"$d.log" 2>&1; then
+	cat "$d.log"
+	status=1
+fi
+for k in $(tools/kernels.sh); do
+	echo "lint: dkms build against $k"
+	if ! dkms build --sourcetree "$d/src" --dkmstree "$d/tree" -m vine \
+		-v "$ver" -k "$k" >>"$d.log" 2>&1 ||
+	   ! compgen -G "$d/tree/vine/$ver/$k/x86_64/module/vine.ko*" >/dev/null; then
+		tail -n 20 "$d.log"
+		status=1
+	fi
 done
 
 echo "lint: vinectl -Werror"
