@@ -123,7 +123,8 @@ void vine_chan_rcv(struct vine_router *vr, const struct vine_cfg *cfg,
 	} else if (p != READ_ONCE(vr->chan.server)) {
 		if (ms)
 			vine_chan_client(vr, cfg, p, type,
-					 clamp(ms, 100U, 3600000U),
+					 clamp_t(u32, ms, VINE_MIN_INTERVAL_MS,
+						 VINE_MAX_INTERVAL_MS),
 					 vh->flags & VINE_F_POLL, from);
 		else
 			vine_chan_bye(vr, cfg, p);

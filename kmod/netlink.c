@@ -25,19 +25,19 @@ static const struct nla_policy vine_endpoint_policy[VINE_ENDPOINT_A_MAX + 1] = {
 
 /* Ranges beyond what a policy holds inline on 6.1 (s16; not const there). */
 static struct netlink_range_validation vine_poll_range = {
-	.min = 100, .max = 3600000,
+	.min = VINE_MIN_INTERVAL_MS, .max = VINE_MAX_INTERVAL_MS,
 };
 
 static struct netlink_range_validation vine_keepalive_range = {
-	.max = 3600000,
+	.max = VINE_MAX_INTERVAL_MS,
 };
 
 static struct netlink_range_validation vine_qsize_range = {
-	.max = 65536,
+	.max = VINE_MAX_QUEUE_SIZE,
 };
 
 static struct netlink_range_validation vine_qbytes_range = {
-	.max = 64 << 20,
+	.max = VINE_MAX_QUEUE_BYTES,
 };
 
 static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
@@ -288,9 +288,11 @@ static int vine_parse_channel(struct vine_cfg *cfg, struct nlattr **attrs,
 	if (attrs[VINE_A_QUEUE_BYTES])
 		cfg->queue_bytes = nla_get_u32(attrs[VINE_A_QUEUE_BYTES]);
 
-	if (cfg->keepalive_ms && cfg->keepalive_ms < 100) {
+	if (cfg->keepalive_ms && cfg->keepalive_ms < VINE_MIN_INTERVAL_MS) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[VINE_A_KEEPALIVE],
-				    "keepalive is 0 (none) or 100 to 3600000 ms");
+				    "keepalive is 0 (none) or "
+				    __stringify(VINE_MIN_INTERVAL_MS) " to "
+				    __stringify(VINE_MAX_INTERVAL_MS) " ms");
 		return -EINVAL;
 	}
 	if (cfg->limited && !cfg->nqueue_vrs) {

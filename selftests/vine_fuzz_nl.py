@@ -33,6 +33,9 @@ from vine_nl import (A, A_MAX, CMD, CMD_NAME, CTRL_ATTR_FAMILY_NAME,
 # ------------------------------------------------- attributes and policy
 
 
+# The channel's intervals: their bounds, from the uapi header.
+MS_MIN, MS_MAX = U["VINE_MIN_INTERVAL_MS"], U["VINE_MAX_INTERVAL_MS"]
+
 # The request policy (kmod/netlink.c, as Documentation/netlink.rst states
 # it): kind, and for integers the accepted range.
 POLICY = {
@@ -53,10 +56,10 @@ POLICY = {
     "LIMITED": ("u8", 0, 1),
     "QUEUE_VRS": ("queue_vrs",),
     "POLL": ("u8", 0, U["__VINE_POLL_MAX"] - 1),
-    "POLL_INTERVAL": ("u32", 100, 3600000),
-    "KEEPALIVE": ("u32", 0, 3600000),
-    "QUEUE_SIZE": ("u32", 0, 65536),
-    "QUEUE_BYTES": ("u32", 0, 64 << 20),
+    "POLL_INTERVAL": ("u32", MS_MIN, MS_MAX),
+    "KEEPALIVE": ("u32", 0, MS_MAX),
+    "QUEUE_SIZE": ("u32", 0, U["VINE_MAX_QUEUE_SIZE"]),
+    "QUEUE_BYTES": ("u32", 0, U["VINE_MAX_QUEUE_BYTES"]),
     "ROUTE_VR": ("be32",),
 }
 READ_ONLY = [n for n in A if n not in POLICY and n != "UNSPEC"]
@@ -594,15 +597,18 @@ class NlFuzz(Reporter):
                 "MAC_MODE": lambda: r.randint(0, U["__VINE_MAC_MAX"] - 1),
                 "LIMITED": lambda: r.choice([0, 1, 1]),
                 "POLL": lambda: r.randint(0, U["__VINE_POLL_MAX"] - 1),
-                "POLL_INTERVAL": lambda: r.choice([100, 200, 1000, 3600000]),
-                "KEEPALIVE": lambda: r.choice([0, 100, 500, 3600000]),
-                "QUEUE_SIZE": lambda: r.choice([0, 1, 1024, 65536]),
-                "QUEUE_BYTES": lambda: r.choice([0, 1500, 4 << 20, 64 << 20]),
+                "POLL_INTERVAL": lambda: r.choice([MS_MIN, 200, 1000,
+                                                   MS_MAX]),
+                "KEEPALIVE": lambda: r.choice([0, MS_MIN, 500, MS_MAX]),
+                "QUEUE_SIZE": lambda: r.choice([0, 1, 1024,
+                                                U["VINE_MAX_QUEUE_SIZE"]]),
+                "QUEUE_BYTES": lambda: r.choice([0, 1500, 4 << 20,
+                                                 U["VINE_MAX_QUEUE_BYTES"]]),
             }[n]()
             sub.attrs.append(Attr(n, enc(POLICY[n][0], v)))
             cfg[n] = v
         bad = set()
-        if cfg["KEEPALIVE"] and cfg["KEEPALIVE"] < 100:
+        if cfg["KEEPALIVE"] and cfg["KEEPALIVE"] < MS_MIN:
             bad.add(errno.EINVAL)
         if cfg["LIMITED"] and not cfg["QUEUE_VRS"]:
             bad.add(errno.EINVAL)

@@ -224,9 +224,10 @@ class WireFuzz(Reporter):
 
     def chan_body(self):
         r = self.rng
+        lo, hi = U["VINE_MIN_INTERVAL_MS"], U["VINE_MAX_INTERVAL_MS"]
         b = struct.pack("!I", weighted(r, [
-            (1000, 30), (100, 10), (250, 10), (0, 10), (1, 5), (99, 5),
-            (3600000, 5), (3600001, 5), (U32_MAX, 5),
+            (1000, 30), (lo, 10), (250, 10), (0, 10), (1, 5), (lo - 1, 5),
+            (hi, 5), (hi + 1, 5), (U32_MAX, 5),
             (r.getrandbits(32), 5)]))
         if r.random() < 0.1:
             b = r.choice([b"", b[:3], b + b"\0", b * 2, bytes(64)])

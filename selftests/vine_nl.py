@@ -23,13 +23,17 @@ UAPI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
 
 
 def load_uapi(path):
-    """Every enum value and numeric #define of the header, by name."""
+    """Every enum value and numeric #define of the header (a number, or
+    (A << B)), by name."""
     with open(path) as f:
         text = re.sub(r"/\*.*?\*/", "", f.read(), flags=re.S)
     vals = {}
     for m in re.finditer(r"^#define\s+(VINE_\w+)\s+(0x[0-9a-fA-F]+|\d+)\s*$",
                          text, re.M):
         vals[m.group(1)] = int(m.group(2), 0)
+    for m in re.finditer(r"^#define\s+(VINE_\w+)\s+\((\d+)\s*<<\s*(\d+)\)\s*$",
+                         text, re.M):
+        vals[m.group(1)] = int(m.group(2)) << int(m.group(3))
     for m in re.finditer(r"enum\s+\w+\s*\{(.*?)\}", text, re.S):
         n = 0
         for item in m.group(1).split(","):

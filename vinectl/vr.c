@@ -15,11 +15,6 @@
 
 #include "vinectl.h"
 
-#define VR_MS_MIN		100
-#define VR_MS_MAX		3600000		/* one hour */
-#define VR_QUEUE_SIZE_MAX	65536
-#define VR_QUEUE_BYTES_MAX	(64 << 20)
-
 const struct vword mac_words[] = {
 	{ "hmac-sha256", VINE_MAC_HMAC_SHA256 },
 	{ "blake2s", VINE_MAC_BLAKE2S },
@@ -43,13 +38,13 @@ const struct vword poll_words[] = {
 
 const struct vr_num vr_nums[] = {
 	{ "poll-interval", "poll_interval_ms", VINE_A_POLL_INTERVAL,
-	  VR_MS_MIN, VR_MS_MAX, false },
+	  VINE_MIN_INTERVAL_MS, VINE_MAX_INTERVAL_MS, false },
 	{ "keepalive", "keepalive_ms", VINE_A_KEEPALIVE,
-	  VR_MS_MIN, VR_MS_MAX, true },
+	  VINE_MIN_INTERVAL_MS, VINE_MAX_INTERVAL_MS, true },
 	{ "queue-size", "queue_size", VINE_A_QUEUE_SIZE,
-	  0, VR_QUEUE_SIZE_MAX, false },
+	  0, VINE_MAX_QUEUE_SIZE, false },
 	{ "queue-bytes", "queue_bytes", VINE_A_QUEUE_BYTES,
-	  0, VR_QUEUE_BYTES_MAX, false },
+	  0, VINE_MAX_QUEUE_BYTES, false },
 	{ }
 };
 

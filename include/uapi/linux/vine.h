@@ -24,6 +24,11 @@
 #define VINE_DEFAULT_POLL_MS	1000	/* a limited VR's GET interval */
 #define VINE_DEFAULT_QUEUE_SIZE	1024	/* packets held per limited VR */
 #define VINE_DEFAULT_QUEUE_BYTES (4 << 20) /* bytes held per limited VR */
+/* Limits of VINE_A_POLL_INTERVAL and VINE_A_KEEPALIVE (but 0: none). */
+#define VINE_MIN_INTERVAL_MS	100
+#define VINE_MAX_INTERVAL_MS	3600000	/* one hour */
+#define VINE_MAX_QUEUE_SIZE	65536	/* VINE_A_QUEUE_SIZE */
+#define VINE_MAX_QUEUE_BYTES	(64 << 20) /* VINE_A_QUEUE_BYTES */
 
 /*
  * The ViNe header, after the outer IPv4 and UDP headers; the host's IPv4
@@ -305,12 +310,14 @@ enum vine_cmd {
  *	VINE_MAX_QUEUE_VRS; a queue VR's id is its address)
  * @VINE_A_POLL: u8, enum vine_poll (in GET_PEER answers: the mode of the
  *	channel with the peer, when there is one)
- * @VINE_A_POLL_INTERVAL: u32, milliseconds between GETs (100 to 3600000)
+ * @VINE_A_POLL_INTERVAL: u32, milliseconds between GETs
+ *	(VINE_MIN_INTERVAL_MS to VINE_MAX_INTERVAL_MS)
  * @VINE_A_KEEPALIVE: u32, milliseconds between NULLs a limited VR sends
- *	between GETs, 0 for none (else 100 to 3600000)
+ *	between GETs, 0 for none (else as VINE_A_POLL_INTERVAL)
  * @VINE_A_QUEUE_SIZE: u32, packets a queue VR holds per limited VR
- *	while its channel is down (0 to 65536)
- * @VINE_A_QUEUE_BYTES: u32, bytes it holds at most (0 to 64 MiB); in
+ *	while its channel is down (0 to VINE_MAX_QUEUE_SIZE)
+ * @VINE_A_QUEUE_BYTES: u32, bytes it holds at most (0 to
+ *	VINE_MAX_QUEUE_BYTES); in
  *	GET_PEER answers, the bytes waiting
  * @VINE_A_CHAN_ROLE: u8, enum vine_chan_role (answers and events only)
  * @VINE_A_CHAN_STATE: u8, enum vine_chan_state (answers and events only)
