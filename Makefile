@@ -11,7 +11,7 @@
 #                    then the tests aimed at lifetimes and hostile input on
 #                    a debug kernel (KASAN, kmemleak, lockdep, UBSAN) built
 #                    from linux-source-6.1 and cached (tools/debug-kernel.sh)
-# make check-debug   the whole suite on the debug kernel only (over 80 min)
+# make check-debug   the whole suite on the debug kernel only (about 90 min)
 # make fuzz          the fuzzers of selftests/fuzz.sh for longer: FUZZ_SECS=600
 #                    (or FUZZ_COUNT=N) each, FUZZ_SEED=N (default random)
 # make demo          the main job: a ViNe demo in a QEMU guest

@@ -7,7 +7,7 @@
 # debug kernel (tools/debug-kernel.sh: KASAN, kmemleak, lockdep, UBSAN),
 # built first if the cache does not hold it. Everything takes three to
 # five times as long on the debug kernel: the whole suite there takes
-# over 80 minutes on two emulated CPUs. make check runs on it the scripts
+# about 90 minutes on two emulated CPUs. make check runs on it the scripts
 # aimed at lifetimes and hostile input (DEBUG_TESTS); make check-debug
 # runs the whole suite there and nowhere else.
 #
