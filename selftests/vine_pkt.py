@@ -111,8 +111,12 @@ def udp(src, dst, sport, dport, data):
 MAC_ALG = "hmac-sha256"
 
 
-def chacha20_block(key, counter, nonce):
-    """RFC 8439 section 2.3: one 64-byte block."""
+CHACHA_CONST = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]
+
+
+def chacha20_rounds(st):
+    """RFC 8439 section 2.3: the 20 rounds on a 16-word state, without
+    the final addition (which HChaCha20 leaves out)."""
     def rotl(v, n):
         return ((v << n) | (v >> (32 - n))) & 0xffffffff
 
@@ -126,15 +130,20 @@ def chacha20_block(key, counter, nonce):
         x[c] = (x[c] + x[d]) & 0xffffffff
         x[b] = rotl(x[b] ^ x[c], 7)
 
-    st = ([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574] +
-          list(struct.unpack("<8I", key)) + [counter] +
-          list(struct.unpack("<3I", nonce)))
     x = list(st)
     for _ in range(10):
         for a, b, c, d in ((0, 4, 8, 12), (1, 5, 9, 13), (2, 6, 10, 14),
                            (3, 7, 11, 15), (0, 5, 10, 15), (1, 6, 11, 12),
                            (2, 7, 8, 13), (3, 4, 9, 14)):
             qr(x, a, b, c, d)
+    return x
+
+
+def chacha20_block(key, counter, nonce):
+    """RFC 8439 section 2.3: one 64-byte block."""
+    st = (CHACHA_CONST + list(struct.unpack("<8I", key)) + [counter] +
+          list(struct.unpack("<3I", nonce)))
+    x = chacha20_rounds(st)
     return struct.pack("<16I", *((x[i] + st[i]) & 0xffffffff
                                  for i in range(16)))
 
