@@ -9,6 +9,9 @@ MAC, HMAC and KDF, and the Noise_IKpsk2 handshake that WireGuard made
     vine_noise.py selftest
         the primitives against their published vectors, and a handshake
         between two instances of this file
+    vine_noise.py vector [--identifier TEXT]
+        one handshake from fixed keys and time, as C arrays: what the
+        module's own unit test (kmod/selftest/noise.c) must reproduce
     vine_noise.py wg-ping --to ADDR:PORT --key PRIV --peer PUB
                          --src A.B.C.D --dst A.B.C.D
         a WireGuard handshake with a real WireGuard device, then an ICMP
@@ -344,6 +347,46 @@ def cmd_selftest(_):
     print("%d failed" % fails)
     return 1 if fails else 0
 
+VINE_IDENTIFIER = b"ViNe v1 sessions"
+
+
+def vector_inputs():
+    """Fixed keys and time: bytes 0..31 plus a constant per role."""
+    def key(n):
+        return clamp(bytes((i + n) & 0xff for i in range(32)))
+    return {"s_priv_i": key(0x10), "s_priv_r": key(0x20),
+            "e_priv_i": key(0x30), "e_priv_r": key(0x40),
+            "psk": bytes((i * 7) & 0xff for i in range(32)),
+            "timestamp": tai64n(1796601600.5)}     # 2026-12-07 00:00:00.5
+
+
+def vector(identifier):
+    v = vector_inputs()
+    i = Noise(identifier, v["s_priv_i"], x25519_base(v["s_priv_r"]), v["psk"])
+    r = Noise(identifier, v["s_priv_r"], None, v["psk"])
+    e, st, ts = i.initiation(v["e_priv_i"], v["timestamp"])
+    assert r.consume_initiation(e, st, ts) is not None
+    er, empty = r.response(v["e_priv_r"])
+    assert i.consume_response(er, empty)
+    v.update({"s_pub_i": x25519_base(v["s_priv_i"]),
+              "s_pub_r": x25519_base(v["s_priv_r"]),
+              "init_ephemeral": e, "init_static": st, "init_timestamp": ts,
+              "resp_ephemeral": er, "resp_empty": empty,
+              "key_i_send": i.send, "key_i_recv": i.recv})
+    return v
+
+
+def cmd_vector(a):
+    ident = a.identifier.encode()
+    print("/* vine_noise.py vector --identifier '%s' */" % a.identifier)
+    for name, val in vector(ident).items():
+        print("static const u8 %s[%d] = {" % (name, len(val)))
+        for i in range(0, len(val), 8):
+            print("\t" + ", ".join("0x%02x" % b for b in val[i:i + 8]) +
+                  ",")
+        print("};\n")
+    return 0
+
 # ----------------------------------------- WireGuard, as it is framed
 
 
@@ -411,6 +454,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("selftest")
+    v = sub.add_parser("vector")
+    v.add_argument("--identifier", default=VINE_IDENTIFIER.decode())
     w = sub.add_parser("wg-ping")
     w.add_argument("--to", required=True)
     w.add_argument("--key", required=True)
@@ -418,7 +463,8 @@ def main():
     w.add_argument("--src", required=True)
     w.add_argument("--dst", required=True)
     a = ap.parse_args()
-    return cmd_selftest(a) if a.cmd == "selftest" else wg_ping(a)
+    return {"selftest": cmd_selftest, "vector": cmd_vector,
+            "wg-ping": wg_ping}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -85,6 +85,7 @@ static const struct vine_test_part vine_parts[] __initconst = {
 	{ "hosts", vine_test_hosts },
 	{ "hdr", vine_test_hdr },
 	{ "codel", vine_test_codel },
+	{ "noise", vine_test_noise },
 };
 
 /*

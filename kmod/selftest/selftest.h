@@ -42,6 +42,7 @@ void vine_test_gndt(struct vine_test *t);	/* gndt.c */
 void vine_test_hosts(struct vine_test *t);	/* hosts.c */
 void vine_test_hdr(struct vine_test *t);	/* hdr.c */
 void vine_test_codel(struct vine_test *t);	/* codel.c, in pipe.c */
+void vine_test_noise(struct vine_test *t);	/* noise.c */
 
 int vine_selftest(void);
 
