@@ -75,6 +75,7 @@ static void __net_exit vine_net_exit(struct net *net)
 	vine_tables_flush(vr);
 
 	kfree(rcu_dereference_protected(vr->cfg, true));
+	vine_identity_free(vr);
 	free_percpu(vr->stats);
 	free_percpu(vr->drops);
 	vine_pipes_free(vr);

@@ -85,7 +85,15 @@ static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
 	[VINE_A_QUEUE_LEN] = VINE_READ_ONLY,
 	[VINE_A_TCP] = VINE_READ_ONLY,
 	[VINE_A_ROUTE_VR] = { .type = NLA_BE32 },
+	[VINE_A_PRIVATE_KEY] = NLA_POLICY_EXACT_LEN(VINE_KEY_LEN),
+	[VINE_A_PUBLIC_KEY] = VINE_READ_ONLY,
 };
+
+/* Attributes an event never carries: keys. */
+static bool vine_secret(int attr)
+{
+	return attr == VINE_A_KEY || attr == VINE_A_PRIVATE_KEY;
+}
 
 /*
  * An event could not be built: every listener gets ENOBUFS on its socket,
@@ -110,7 +118,7 @@ static void vine_notify(struct vine_router *vr, struct genl_info *info, u8 cmd)
 	if (!genl_has_listeners(&vine_genl_family, vr->net, 0))
 		return;
 	for (i = 1; i <= VINE_A_MAX; i++)
-		if (info->attrs[i] && i != VINE_A_KEY)
+		if (info->attrs[i] && !vine_secret(i))
 			size += nla_total_size(nla_len(info->attrs[i]));
 	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
@@ -121,7 +129,7 @@ static void vine_notify(struct vine_router *vr, struct genl_info *info, u8 cmd)
 	for (i = 1; i <= VINE_A_MAX; i++) {
 		const struct nlattr *a = info->attrs[i];
 
-		if (a && i != VINE_A_KEY &&
+		if (a && !vine_secret(i) &&
 		    nla_put(msg, i, nla_len(a), nla_data(a)))
 			goto err;
 	}
@@ -312,14 +320,23 @@ static int vine_nl_set_vr(struct vine_router *vr, struct genl_info *info)
 	struct vine_cfg *old = rcu_dereference_protected(vr->cfg,
 						lockdep_is_held(&vr->lock));
 	struct nlattr **attrs = info->attrs;
+	struct vine_identity *id = NULL;
 	bool hooked = vr->hooked;
 	struct socket *listener;
 	struct vine_cfg *cfg;
 	int err;
 
+	if (attrs[VINE_A_PRIVATE_KEY]) {
+		id = vine_identity_new(nla_data(attrs[VINE_A_PRIVATE_KEY]),
+				       info->extack);
+		if (IS_ERR(id))
+			return PTR_ERR(id);
+	}
 	cfg = kmemdup(old, sizeof(*cfg), GFP_KERNEL);
-	if (!cfg)
-		return -ENOMEM;
+	if (!cfg) {
+		err = -ENOMEM;
+		goto err_free;
+	}
 	if (attrs[VINE_A_VR_ID])
 		cfg->id = nla_get_u32(attrs[VINE_A_VR_ID]);
 	if (attrs[VINE_A_PORT])
@@ -357,6 +374,8 @@ static int vine_nl_set_vr(struct vine_router *vr, struct genl_info *info)
 	}
 	rcu_assign_pointer(vr->cfg, cfg);
 	kfree_rcu(old, rcu);
+	if (id)
+		vine_identity_publish(vr, id);
 	if (cfg->limited || old->limited)
 		vine_chan_kick(vr);
 	return 0;
@@ -366,6 +385,7 @@ err_unhook:
 		vine_hook_unregister(vr);
 err_free:
 	kfree(cfg);
+	kfree_sensitive(id);
 	return err;
 }
 
@@ -450,7 +470,8 @@ static int vine_fill_vr(struct sk_buff *msg, struct vine_router *vr)
 	    nla_put_u16(msg, VINE_A_PORT, cfg->port) ||
 	    nla_put_u8(msg, VINE_A_MAC_MODE, cfg->mac_mode) ||
 	    nla_put_u32(msg, VINE_A_OVERHEAD, VINE_OVERHEAD) ||
-	    nla_put_u32(msg, VINE_A_GENERATION, vr->generation))
+	    nla_put_u32(msg, VINE_A_GENERATION, vr->generation) ||
+	    vine_identity_put(msg, vr))
 		goto out;
 	if (nla_put_u8(msg, VINE_A_LIMITED, cfg->limited) ||
 	    nla_put_u8(msg, VINE_A_POLL, cfg->poll) ||

@@ -26,6 +26,8 @@
 #include <net/netns/generic.h>
 #include <uapi/linux/vine.h>
 
+#include "noise.h"
+
 /* Outer IPv4 + UDP + ViNe header: what encapsulation adds to a packet. */
 #define VINE_OVERHEAD	(sizeof(struct iphdr) + sizeof(struct udphdr) + \
 			 sizeof(struct vinehdr))
@@ -307,6 +309,16 @@ struct vine_pipe {
  * @naccepted: entries in @conns that were opened to us
  * @tcp_stopped: namespace exit: no connection joins @conns any more
  */
+/**
+ * struct vine_identity - the VR's own key pair (identity.c)
+ * @rcu: freed a grace period after its replacement
+ * @s: the key pair
+ */
+struct vine_identity {
+	struct rcu_head rcu;
+	struct vine_noise_static s;
+};
+
 struct vine_router {
 	struct net *net;
 	struct mutex lock; /* writers of config and tables; readers use RCU */
@@ -336,6 +348,7 @@ struct vine_router {
 	bool tcp_stopped;
 	struct vine_pipe rx_pipe;
 	struct vine_pipe tx_pipe;
+	struct vine_identity __rcu *identity;
 };
 
 extern unsigned int vine_net_id;
@@ -359,6 +372,13 @@ static inline bool vine_is_zeronet(__be32 addr)
 {
 	return (addr & htonl(0xff000000)) == 0;
 }
+
+/* identity.c: under vr->lock */
+struct vine_identity *vine_identity_new(const u8 *priv,
+					struct netlink_ext_ack *extack);
+void vine_identity_publish(struct vine_router *vr, struct vine_identity *id);
+void vine_identity_free(struct vine_router *vr);
+int vine_identity_put(struct sk_buff *msg, struct vine_router *vr);
 
 /* netlink.c */
 int vine_genl_init(void);

@@ -31,6 +31,7 @@ V vn join 5 172.16.2.50
 V route add 5 172.16.7.0/24 via 10.0.0.3 port 4000 type regular
 V route replace 5 172.16.7.0/24 via 10.0.0.1
 V key set 10.0.0.3 "$VINE_TMP/key.BC"
+V vr set private-key "$VINE_TMP/key.BC"
 V vr set port 2247 space 172.16.0.0/12 mac hmac-sha256
 V vn leave 5 172.16.2.50
 V route del 5 172.16.7.0/24
@@ -44,18 +45,19 @@ new-host vn 5 host 172.16.2.50 generation $((g + 2))
 new-route vn 5 prefix 172.16.7.0/24 via 10.0.0.3 port 4000 type regular generation $((g + 3))
 new-route vn 5 prefix 172.16.7.0/24 via 10.0.0.1 replace yes generation $((g + 4))
 set-key peer 10.0.0.3 generation $((g + 5))
-set-vr space 172.16.0.0/12 mac hmac-sha256 port 2247 generation $((g + 6))
-del-host vn 5 host 172.16.2.50 generation $((g + 7))
-del-route vn 5 prefix 172.16.7.0/24 generation $((g + 8))
-del-vn vn 5 generation $((g + 9))
+set-vr generation $((g + 6))
+set-vr space 172.16.0.0/12 mac hmac-sha256 port 2247 generation $((g + 7))
+del-host vn 5 host 172.16.2.50 generation $((g + 8))
+del-route vn 5 prefix 172.16.7.0/24 generation $((g + 9))
+del-vn vn 5 generation $((g + 10))
 peer-seen peer 10.0.0.1 addr 10.0.0.1 port 2247"
 check_eq "vrB: each change once, in order, then peer-seen" \
 	"$(cat "$VINE_TMP/mon.B")" "$want"
 check_eq "vrB -j: the same as JSON, one object a line" \
-	"$(sed -n '1p;10p' "$VINE_TMP/mon.Bj")" \
+	"$(sed -n '1p;11p' "$VINE_TMP/mon.Bj")" \
 	"{\"event\":\"new-vn\",\"vn\":5,\"name\":\"ev \\\"five\\\"\",\"generation\":$((g + 1))}
 {\"event\":\"peer-seen\",\"peer\":\"10.0.0.1\",\"addr\":\"10.0.0.1\",\"port\":2247}"
-check_eq "no event carries a key (set-key: the peer only)" \
+check_eq "no event carries a key (set-key: the peer only; set-vr private-key: nothing)" \
 	"$(grep -c '"key"' "$VINE_TMP/mon.Bj" | tr -d '\n')" 0
 check_eq "vrC heard nothing of vrB (events stay in their namespace)" \
 	"$(cat "$VINE_TMP/mon.C")" ""

@@ -29,6 +29,7 @@ from vine_nl import (A, A_MAX, CMD, CMD_NAME, CTRL_ATTR_FAMILY_NAME,
                      Nl, Overrun, Reporter, align4, attr_dict, errname,
                      genlmsg, get_uint, ip4, ip4s, mask, nla, parse_attrs,
                      parse_error, stats_problems)
+from vine_noise import x25519_base  # noqa: E402
 
 # ------------------------------------------------- attributes and policy
 
@@ -61,6 +62,7 @@ POLICY = {
     "QUEUE_SIZE": ("u32", 0, U["VINE_MAX_QUEUE_SIZE"]),
     "QUEUE_BYTES": ("u32", 0, U["VINE_MAX_QUEUE_BYTES"]),
     "ROUTE_VR": ("be32",),
+    "PRIVATE_KEY": ("key",),
 }
 READ_ONLY = [n for n in A if n not in POLICY and n != "UNSPEC"]
 FIXED_LEN = {"u8": 1, "u16": 2, "u32": 4, "be32": 4, "key": KEY_LEN,
@@ -75,7 +77,7 @@ COMMANDS = {
     "SET_VR": ("change", [], ["VR_ID", "PORT", "SPACES", "MAC_MODE",
                               "LIMITED", "QUEUE_VRS", "POLL",
                               "POLL_INTERVAL", "KEEPALIVE", "QUEUE_SIZE",
-                              "QUEUE_BYTES"]),
+                              "QUEUE_BYTES", "PRIVATE_KEY"]),
     "NEW_VN": ("change", ["VN_ID"], ["VN_NAME"]),
     "DEL_VN": ("change", ["VN_ID"], []),
     "GET_VN": ("both", ["VN_ID"], []),
@@ -159,7 +161,8 @@ class Model:
         self.cfg = {"VR_ID": 0, "PORT": PORT, "MAC_MODE": 0, "LIMITED": 0,
                     "POLL": 0, "POLL_INTERVAL": U["VINE_DEFAULT_POLL_MS"],
                     "KEEPALIVE": 0, "QUEUE_SIZE": U["VINE_DEFAULT_QUEUE_SIZE"],
-                    "QUEUE_BYTES": 4 << 20, "SPACES": [], "QUEUE_VRS": []}
+                    "QUEUE_BYTES": U["VINE_DEFAULT_QUEUE_BYTES"],
+                    "SPACES": [], "QUEUE_VRS": [], "PUBLIC_KEY": None}
         self.dirty = True       # unknown until read from the VR
 
     def counts(self):
@@ -380,6 +383,7 @@ class NlFuzz(Reporter):
             e = attr_dict(e)
             cfg["QUEUE_VRS"].append((struct.unpack("!I", e[EP_A["ADDR"]])[0],
                                      struct.unpack("=H", e[EP_A["PORT"]])[0]))
+        cfg["PUBLIC_KEY"] = d.get(A["PUBLIC_KEY"])
         return cfg
 
     def resync(self, full=False):
@@ -580,6 +584,13 @@ class NlFuzz(Reporter):
                     prefix_entry(i, a, ln) for i, (a, ln) in enumerate(sp))))
                 cfg[n] = sp
                 continue
+            if n == "PRIVATE_KEY":
+                # All zeros now and then: refused (no key at all).
+                k = bytes(KEY_LEN) if r.random() < 0.1 else \
+                    bytes(r.getrandbits(8) for _ in range(KEY_LEN))
+                sub.attrs.append(Attr(n, k))
+                cfg["PUBLIC_KEY"] = x25519_base(k) if any(k) else None
+                continue
             if n == "QUEUE_VRS":
                 qs = []
                 for _ in range(r.choice([0, 1, 1, 2, 4])):
@@ -608,6 +619,8 @@ class NlFuzz(Reporter):
             sub.attrs.append(Attr(n, enc(POLICY[n][0], v)))
             cfg[n] = v
         bad = set()
+        if "PRIVATE_KEY" in chosen and cfg["PUBLIC_KEY"] is None:
+            bad.add(errno.EINVAL)
         if cfg["KEEPALIVE"] and cfg["KEEPALIVE"] < MS_MIN:
             bad.add(errno.EINVAL)
         if cfg["LIMITED"] and not cfg["QUEUE_VRS"]:
@@ -1265,7 +1278,7 @@ class NlFuzz(Reporter):
                              (len(ch), changes), data)
                 ch = []                 # their generations tell nothing
             for d in ch:
-                if A["KEY"] in d:
+                if A["KEY"] in d or A["PRIVATE_KEY"] in d:
                     self.finding("an event carries a key", data)
             gens = [get_uint(d, A["GENERATION"]) for d in ch]
             if ch and gens != [(gen - len(ch) + 1 + i) & U32_MAX

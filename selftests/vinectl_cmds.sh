@@ -10,7 +10,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 97
+ktap_plan 106
 
 NOMOD="vinectl: the vine kernel module is not loaded (modprobe vine)"
 NOPERM="vinectl: permission denied: configuring ViNe needs CAP_NET_ADMIN (run as root)"
@@ -177,6 +177,32 @@ echo "$k1" | cut -c 1-20 >"$VINE_TMP/kshort"
 refuse_any "key set with a 15-byte key" key set 10.0.0.4 "$VINE_TMP/kshort"
 refuse_any "key set with a missing file" key set 10.0.0.4 "$VINE_TMP/none"
 refuse "key del 10.0.0.99" 1 "vinectl: no such key" key del 10.0.0.99
+
+# ---- the VR's own key pair ----------------------------------------------------------
+# RFC 7748, section 6.1: Alice's private and public keys.
+alice=dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=
+alice_pub=hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=
+check_eq "pubkey: RFC 7748's Alice; and of a genkey key, as wg pubkey" \
+	"$(echo "$alice" | vinectl pubkey) $([ "$(echo "$k1" | vinectl pubkey)" = "$(echo "$k1" | wg pubkey)" ] && echo same)" \
+	"$alice_pub same"
+check_eq "fresh VR: no public key in vr show" \
+	"$(V -j vr show | grep -c public_key)" 0
+echo "$alice" >"$VINE_TMP/alice"
+change "vr set private-key FILE" vr set private-key "$VINE_TMP/alice"
+check_eq "vr show: the public key, never the private one" \
+	"$(V -j vr show | grep -o '"public_key":"[^"]*"') $(V -j vr show | grep -c "${alice%=}")" \
+	"\"public_key\":\"$alice_pub\" 0"
+change "vr set private-key - (stdin): a new key replaces the old" \
+	vr set private-key - <<<"$k1"
+check_eq "vr show: its public key" \
+	"$(V -j vr show | grep -o '"public_key":"[^"]*"')" \
+	"\"public_key\":\"$(echo "$k1" | vinectl pubkey)\""
+echo AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= >"$VINE_TMP/kzero"
+refuse "vr set private-key of all zeros" 1 \
+	"vinectl: a private key of all zeros" vr set private-key "$VINE_TMP/kzero"
+refuse_any "vr set private-key with a file that is not base64" \
+	vr set private-key "$VINE_TMP/kbad"
+refuse_any "pubkey of a 15-byte key" pubkey <"$VINE_TMP/kshort"
 
 # ---- hosts (LNDT) -----------------------------------------------------------------
 change "vn join 1 172.16.1.10" vn join 1 172.16.1.10

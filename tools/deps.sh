@@ -13,7 +13,7 @@
 set -euo pipefail
 
 pkgs=(
-	gcc make pkg-config libnl-3-dev libnl-genl-3-dev
+	gcc make pkg-config libnl-3-dev libnl-genl-3-dev libsodium-dev
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 sparse
 	qemu-system-x86 busybox-static kmod cpio xz-utils zstd
 	iproute2 iputils-ping nftables conntrack iperf3 tcpdump ethtool python3 procps util-linux

@@ -3,23 +3,25 @@
  * vinectl key set PEER-ADDRESS FILE|-
  * vinectl key del PEER-ADDRESS
  * vinectl genkey
+ * vinectl pubkey
  *
- * A key is VINE_KEY_LEN bytes shared by two VRs, written in base64 (like
- * `wg genkey`): 44 characters, the last one '='.
+ * A key is VINE_KEY_LEN bytes shared by two VRs, or a VR's X25519 private
+ * or public key, written in base64 (like `wg genkey`): 44 characters, the
+ * last one '='. The public key of a private one is computed by libsodium.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
-#include "vinectl.h"
+#include <sodium.h>
 
-#define B64_LEN		(((VINE_KEY_LEN) + 2) / 3 * 4)
+#include "vinectl.h"
 
 static const char b64[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-static void b64_encode(const uint8_t *in, size_t len, char *out)
+void b64_encode(const uint8_t *in, size_t len, char *out)
 {
 	uint32_t w;
 	size_t i;
@@ -65,7 +67,7 @@ static bool b64_decode(const char *s, uint8_t *out, size_t len)
 }
 
 /* The key in file @name ("-": standard input). Returns 0 or 1. */
-static int read_key(const char *name, uint8_t *key)
+int read_key(const char *name, uint8_t *key)
 {
 	bool std = !strcmp(name, "-");
 	FILE *f = std ? stdin : fopen(name, "r");
@@ -143,9 +145,33 @@ static int cmd_genkey(int argc, char **argv)
 	return 0;
 }
 
+/* The public key of the private key on standard input, as wg pubkey. */
+static int cmd_pubkey(int argc, char **argv)
+{
+	uint8_t priv[VINE_KEY_LEN], pub[VINE_KEY_LEN];
+	char text[B64_LEN + 1];
+	int err;
+
+	if (argc)
+		return usage();
+	if (read_key("-", priv))
+		return 1;
+	/* X25519 clamps the scalar itself; a result of zero: no key. */
+	err = sodium_init() < 0 || crypto_scalarmult_curve25519_base(pub, priv);
+	explicit_bzero(priv, sizeof(priv));
+	if (err)
+		return fail("not a usable private key");
+	b64_encode(pub, sizeof(pub), text);
+	printf("%s\n", text);
+	if (fflush(stdout))
+		return fail("cannot write the key: %s", strerror(errno));
+	return 0;
+}
+
 const struct vcmd key_cmds[] = {
 	{ "key", "set", cmd_key_set, "key set PEER-ADDRESS FILE|-" },
 	{ "key", "del", cmd_key_del, "key del PEER-ADDRESS" },
 	{ NULL, "genkey", cmd_genkey, "genkey" },
+	{ NULL, "pubkey", cmd_pubkey, "pubkey  (private key on stdin)" },
 	{ }
 };

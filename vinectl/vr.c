@@ -116,6 +116,14 @@ static int parse_vr(struct nlattr **tb, void *arg)
 	if (print_spaces(tb[VINE_A_SPACES]))
 		return -1;
 	out_str("mac", word_name(mac_words, vnl_uint(tb[VINE_A_MAC_MODE])));
+	if (tb[VINE_A_PUBLIC_KEY]) {
+		char pub[B64_LEN + 1];
+
+		if (nla_len(tb[VINE_A_PUBLIC_KEY]) != VINE_KEY_LEN)
+			return -1;
+		b64_encode(nla_data(tb[VINE_A_PUBLIC_KEY]), VINE_KEY_LEN, pub);
+		out_str("public_key", pub);
+	}
 	if (print_limited(tb))
 		return -1;
 	out_u64("overhead", vnl_uint(tb[VINE_A_OVERHEAD]));
@@ -160,16 +168,19 @@ struct vr_set {
 	uint8_t limited;
 	struct vr_queue_vrs qv;
 	uint8_t poll;
+	uint8_t priv[VINE_KEY_LEN];
 	uint32_t num[VR_NUMS];	/* as vr_nums[] */
 };
 
 enum vr_kw {
 	KW_ID, KW_PORT, KW_SPACE, KW_MAC, KW_LIMITED, KW_QUEUE_VR, KW_POLL,
+	KW_PRIVATE_KEY,
 	KW_NUM,			/* then the keywords of vr_nums[] */
 };
 
 static const char *const vr_kws[] = {
 	"id", "port", "space", "mac", "limited", "queue-vr", "poll",
+	"private-key",
 	"poll-interval", "keepalive", "queue-size", "queue-bytes", NULL
 };
 
@@ -269,6 +280,10 @@ static bool parse_vr_kw(int k, const char *val, struct vr_set *s)
 		return parse_queue_vrs(val, &s->qv);
 	case KW_POLL:
 		return parse_word("poll", poll_words, val, &s->poll);
+	case KW_PRIVATE_KEY:
+		if (read_key(val, s->priv))
+			exit(1);	/* not a usage error: said why */
+		return true;
 	default:
 		return parse_vr_num(&vr_nums[k - KW_NUM], val,
 				    &s->num[k - KW_NUM]);
@@ -328,6 +343,8 @@ static struct nl_msg *vr_set_msg(unsigned int seen, const struct vr_set *s)
 		vnl_put(msg, VINE_A_MAC_MODE, sizeof(s->mac), &s->mac);
 	if (seen & (1u << KW_LIMITED))
 		vnl_put(msg, VINE_A_LIMITED, sizeof(s->limited), &s->limited);
+	if (seen & (1u << KW_PRIVATE_KEY))
+		vnl_put(msg, VINE_A_PRIVATE_KEY, sizeof(s->priv), s->priv);
 	if (seen & (1u << KW_QUEUE_VR))
 		put_queue_vrs(msg, &s->qv);
 	if (seen & (1u << KW_POLL))
@@ -343,6 +360,7 @@ static int cmd_vr_set(int argc, char **argv)
 {
 	struct vr_set s = { 0 };
 	unsigned int seen = 0;
+	struct nl_msg *msg;
 	const char *val;
 	bool ok = true;
 	int k = 0;
@@ -353,7 +371,9 @@ static int cmd_vr_set(int argc, char **argv)
 		ok = parse_vr_kw(k, val, &s);
 	if (!ok || k == -2)
 		return EXIT_USAGE;
-	return vnl_change(vr_set_msg(seen, &s), NULL);
+	msg = vr_set_msg(seen, &s);
+	explicit_bzero(s.priv, sizeof(s.priv));
+	return vnl_change(msg, NULL);
 }
 
 const struct vcmd vr_cmds[] = {
@@ -363,6 +383,7 @@ const struct vcmd vr_cmds[] = {
 	  "                 [mac hmac-sha256|poly1305|blake2s|none]\n"
 	  "                 [limited yes|no] [queue-vr ADDRESS[:PORT][,ADDRESS[:PORT]...]|none]\n"
 	  "                 [poll udp|tcp|channel] [poll-interval MS] [keepalive MS]\n"
-	  "                 [queue-size PACKETS] [queue-bytes BYTES]" },
+	  "                 [queue-size PACKETS] [queue-bytes BYTES]\n"
+	  "                 [private-key FILE|-]" },
 	{ }
 };

@@ -16,7 +16,7 @@
 #define VINE_MCGRP_EVENTS	"events"
 
 #define VINE_DEFAULT_PORT	2247
-#define VINE_KEY_LEN		32	/* bytes of a pairwise VR key */
+#define VINE_KEY_LEN		32	/* bytes of a pairwise key, and of X25519 keys */
 #define VINE_MAC_LEN		16	/* bytes of MAC on the wire */
 #define VINE_VN_NAME_LEN	32	/* with the terminating NUL */
 #define VINE_MAX_SPACES		16	/* prefixes in a VR's ViNe space */
@@ -328,6 +328,10 @@ enum vine_cmd {
  * @VINE_A_ROUTE_VR: be32, the id of the VR a route of type queue leads
  *	to through the queue VR of VINE_A_VIA (a limited VR, most often);
  *	required with type queue, refused with the others
+ * @VINE_A_PRIVATE_KEY: binary, VINE_KEY_LEN bytes: this VR's X25519
+ *	private key (SET_VR; never sent back, nor in events; not all zeros)
+ * @VINE_A_PUBLIC_KEY: binary, VINE_KEY_LEN bytes: this VR's public key,
+ *	in GET_VR answers once a private key is set
  */
 enum vine_attr {
 	VINE_A_UNSPEC,
@@ -370,6 +374,8 @@ enum vine_attr {
 	VINE_A_QUEUE_LEN,
 	VINE_A_TCP,
 	VINE_A_ROUTE_VR,
+	VINE_A_PRIVATE_KEY,
+	VINE_A_PUBLIC_KEY,
 
 	__VINE_A_MAX
 };
