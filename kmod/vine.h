@@ -280,6 +280,16 @@ struct vine_pipe {
 };
 
 /**
+ * struct vine_identity - the VR's own key pair (identity.c)
+ * @rcu: freed a grace period after its replacement
+ * @s: the key pair
+ */
+struct vine_identity {
+	struct rcu_head rcu;
+	struct vine_noise_static s;
+};
+
+/**
  * struct vine_router - one ViNe router (VR): the state of one network namespace
  * @net: the namespace this VR lives in
  * @lock: see below
@@ -308,17 +318,10 @@ struct vine_pipe {
  * @conns: every TCP connection (struct vine_conn)
  * @naccepted: entries in @conns that were opened to us
  * @tcp_stopped: namespace exit: no connection joins @conns any more
+ * @rx_pipe: received packets whose MACs are checked on every CPU
+ * @tx_pipe: packets to send whose MACs are computed on every CPU
+ * @identity: our key pair, if set (written under @lock, read under RCU)
  */
-/**
- * struct vine_identity - the VR's own key pair (identity.c)
- * @rcu: freed a grace period after its replacement
- * @s: the key pair
- */
-struct vine_identity {
-	struct rcu_head rcu;
-	struct vine_noise_static s;
-};
-
 struct vine_router {
 	struct net *net;
 	struct mutex lock; /* writers of config and tables; readers use RCU */

@@ -109,12 +109,12 @@ struct vn_info {
 int vn_collect(struct vn_info **vns, size_t *n);
 int vn_print(const struct vn_info *v);
 
-/* vr.c, route.c, stats.c: parts of `vinectl show` */
 /* key.c: keys in base64, B64_LEN characters */
 #define B64_LEN		(((VINE_KEY_LEN) + 2) / 3 * 4)
 void b64_encode(const uint8_t *in, size_t len, char *out);
 int read_key(const char *name, uint8_t *key);
 
+/* vr.c, route.c, stats.c: parts of `vinectl show` */
 int vr_print(const char *key);
 int route_table(const char *key, uint32_t vnid, bool show_vn);
 int stats_print(const char *key, const struct vn_info *vns, size_t n);
