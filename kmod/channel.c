@@ -64,14 +64,14 @@ void vine_chan_send(struct vine_router *vr, const struct vine_cfg *cfg,
 		    struct vine_peer *p, __be32 daddr, __be16 dport,
 		    u8 type, u32 ms)
 {
-	const struct vine_key *key = rcu_dereference(p->key);
+	const struct vine_key *key;
 	struct vine_chan_body *body;
 	struct vinehdr *vh;
 	struct sk_buff *skb;
 	struct rtable *rt;
 	__be32 saddr;
 
-	if (!key || cfg->mac_mode == VINE_MAC_NONE)
+	if (!vine_peer_keyed(p) || cfg->mac_mode == VINE_MAC_NONE)
 		return;
 	rt = vine_route_to(vr, p, daddr, &saddr);
 	if (IS_ERR(rt))
@@ -88,14 +88,14 @@ void vine_chan_send(struct vine_router *vr, const struct vine_cfg *cfg,
 	body->interval_ms = htonl(ms);
 	vh->version = VINE_WIRE_VERSION;
 	vh->type = type;
-	vh->flags = VINE_F_MAC;
 	if (type == VINE_PKT_GET && cfg->poll == VINE_POLL_TCP)
 		vh->flags |= VINE_F_POLL;
 	vh->size = htons(skb->len);
-	vh->counter = cpu_to_be64(atomic64_inc_return(&p->tx_counter));
 	vh->src_vr = htonl(cfg->id ?: ntohl(saddr));
 	vh->dst_vr = htonl(p->id);
-	if (vine_mac(key, cfg->mac_mode, skb, 0, vh->mac)) {
+	/* Without a session, the next GET or NULL tries again. */
+	key = vine_peer_stamp(vr, p, vh, daddr, dport);
+	if (!key || vine_mac(key, cfg->mac_mode, skb, 0, vh->mac)) {
 		ip_rt_put(rt);
 		kfree_skb(skb);
 		return;

@@ -45,13 +45,17 @@ err_free:
 	return ERR_PTR(err);
 }
 
-static void vine_key_free_work(struct work_struct *work)
+/* Free @key now: no reader can hold it. */
+void vine_key_destroy(struct vine_key *key)
 {
-	struct vine_key *key = container_of(to_rcu_work(work),
-					    struct vine_key, rwork);
-
 	crypto_free_shash(key->tfm);
 	kfree_sensitive(key);
+}
+
+static void vine_key_free_work(struct work_struct *work)
+{
+	vine_key_destroy(container_of(to_rcu_work(work), struct vine_key,
+				      rwork));
 }
 
 /* Free after every reader that might hold @key is gone. */

@@ -29,6 +29,7 @@ static int __net_init vine_net_init(struct net *net)
 	vine_tables_init(vr);
 	vine_chan_init(vr);
 	vine_tcp_init(vr);
+	vine_sessions_init(vr);
 
 	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
 	vr->stats = vine_stats_alloc();
@@ -72,6 +73,7 @@ static void __net_exit vine_net_exit(struct net *net)
 	synchronize_net();	/* no receiver still queues */
 	vine_pipes_stop(vr);
 	vine_chan_stop(vr);
+	vine_sessions_stop(vr);
 	vine_tables_flush(vr);
 
 	kfree(rcu_dereference_protected(vr->cfg, true));

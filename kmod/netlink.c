@@ -86,7 +86,9 @@ static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
 	[VINE_A_TCP] = VINE_READ_ONLY,
 	[VINE_A_ROUTE_VR] = { .type = NLA_BE32 },
 	[VINE_A_PRIVATE_KEY] = NLA_POLICY_EXACT_LEN(VINE_KEY_LEN),
-	[VINE_A_PUBLIC_KEY] = VINE_READ_ONLY,
+	[VINE_A_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(VINE_KEY_LEN),
+	[VINE_A_LAST_HANDSHAKE] = VINE_READ_ONLY,
+	[VINE_A_SESSION_AGE] = VINE_READ_ONLY,
 };
 
 /* Attributes an event never carries: keys. */
@@ -326,6 +328,11 @@ static int vine_nl_set_vr(struct vine_router *vr, struct genl_info *info)
 	struct vine_cfg *cfg;
 	int err;
 
+	if (attrs[VINE_A_PUBLIC_KEY]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VINE_A_PUBLIC_KEY],
+				    "a VR's public key follows from its private key");
+		return -EINVAL;
+	}
 	if (attrs[VINE_A_PRIVATE_KEY]) {
 		id = vine_identity_new(nla_data(attrs[VINE_A_PRIVATE_KEY]),
 				       info->extack);

@@ -168,11 +168,15 @@ int vine_nl_del_route(struct vine_router *vr, struct genl_info *info)
 
 int vine_nl_set_key(struct vine_router *vr, struct genl_info *info)
 {
+	const struct nlattr *pub = info->attrs[VINE_A_PUBLIC_KEY];
+	const struct nlattr *key = info->attrs[VINE_A_KEY];
+
 	if (VINE_REQUIRE(info, VINE_A_PEER, "peer VR") ||
-	    VINE_REQUIRE(info, VINE_A_KEY, "key"))
+	    (!pub && VINE_REQUIRE(info, VINE_A_KEY, "key")))
 		return -EINVAL;
 	return vine_key_set(vr, ntohl(nla_get_in_addr(info->attrs[VINE_A_PEER])),
-			    nla_data(info->attrs[VINE_A_KEY]), info->extack);
+			    key ? nla_data(key) : NULL,
+			    pub ? nla_data(pub) : NULL, info->extack);
 }
 
 int vine_nl_del_key(struct vine_router *vr, struct genl_info *info)
@@ -427,7 +431,8 @@ static int vine_fill_peer(struct sk_buff *skb, unsigned long idx,
 	unsigned long since = jiffies - READ_ONCE(p->chan_since);
 
 	if (nla_put_in_addr(skb, VINE_A_PEER, htonl(p->id)) ||
-	    (rcu_access_pointer(p->key) && nla_put_flag(skb, VINE_A_HAS_KEY)))
+	    (vine_peer_keyed(p) && nla_put_flag(skb, VINE_A_HAS_KEY)) ||
+	    vine_session_put(skb, p))
 		return -EMSGSIZE;
 	if (seen &&
 	    (nla_put_in_addr(skb, VINE_A_ADDR, VINE_SEEN_ADDR(seen)) ||

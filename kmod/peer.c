@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ViNe router: peers, the other VRs this one knows (by id), and their
- * keys (the NSKT, thesis table 3-6).
+ * keys (the NSKT, thesis table 3-6): a static key, or a public key and
+ * the sessions made with it (session.c).
  *
  * A peer is created by the first route or key that names it and holds a
  * reference for each (vine_peer.refs, under vr->lock); the last one to go
@@ -24,6 +25,7 @@ static void vine_peer_free_work(struct work_struct *work)
 					   struct vine_peer, rwork);
 
 	vine_peer_chan_free(p);
+	vine_sessions_free(p);
 	dst_cache_destroy(&p->dst_cache);
 	free_percpu(p->stats);
 	kmem_cache_free(vine_peer_cache, p);
@@ -48,7 +50,9 @@ struct vine_peer *vine_peer_get(struct vine_router *vr, u32 id)
 	p->id = id;
 	p->refs = 1;
 	spin_lock_init(&p->replay.lock);
+	spin_lock_init(&p->sess_lock);
 	skb_queue_head_init(&p->held);
+	skb_queue_head_init(&p->staged);
 	atomic64_set(&p->tx_counter, ktime_get_real_ns());
 	p->stats = vine_stats_alloc();
 	err = p->stats ? dst_cache_init(&p->dst_cache, GFP_KERNEL) : -ENOMEM;
@@ -80,28 +84,46 @@ void vine_peer_put(struct vine_router *vr, struct vine_peer *p)
 	queue_rcu_work(vine_wq, &p->rwork);
 }
 
+/*
+ * Give peer @id a static key @raw, or (with @pub) a public key and
+ * optionally a pre-shared key @raw: what it had before goes.
+ */
 int vine_key_set(struct vine_router *vr, u32 id, const u8 *raw,
-		 struct netlink_ext_ack *extack)
+		 const u8 *pub, struct netlink_ext_ack *extack)
 {
-	struct vine_key *key, *old;
+	struct vine_key *key = NULL, *old;
 	struct vine_peer *p;
+	bool fresh = false;
+	int err;
 
 	lockdep_assert_held(&vr->lock);
-	key = vine_key_alloc(raw);
-	if (IS_ERR(key)) {
-		NL_SET_ERR_MSG(extack, "cannot set up HMAC-SHA-256 (crypto API)");
-		return PTR_ERR(key);
+	if (!pub) {
+		key = vine_key_alloc(raw);
+		if (IS_ERR(key)) {
+			NL_SET_ERR_MSG(extack,
+				       "cannot set up HMAC-SHA-256 (crypto API)");
+			return PTR_ERR(key);
+		}
 	}
 
 	p = xa_load(&vr->peers, id);
-	if (!p || !rcu_access_pointer(p->key)) {
+	if (!p || !vine_peer_keyed(p)) {
 		/* The key holds a reference on its peer. */
 		p = vine_peer_get(vr, id);
 		if (IS_ERR(p)) {
-			vine_key_free(key);
+			if (key)
+				vine_key_free(key);
 			return PTR_ERR(p);
 		}
+		fresh = true;
 	}
+	if (pub) {
+		err = vine_remote_set(vr, p, pub, raw, extack);
+		if (err && fresh)
+			vine_peer_put(vr, p);
+		return err;
+	}
+	vine_remote_del(vr, p);
 	old = rcu_replace_pointer(p->key, key, lockdep_is_held(&vr->lock));
 	/* A new key starts a new sequence: counters restart from the clock. */
 	vine_replay_reset(&p->replay);
@@ -117,13 +139,14 @@ int vine_key_del(struct vine_router *vr, u32 id, struct netlink_ext_ack *extack)
 	struct vine_key *old;
 
 	lockdep_assert_held(&vr->lock);
-	old = p ? rcu_replace_pointer(p->key, NULL, lockdep_is_held(&vr->lock))
-		: NULL;
-	if (!old) {
+	if (!p || !vine_peer_keyed(p)) {
 		NL_SET_ERR_MSG(extack, "no such key");
 		return -ENOENT;
 	}
-	vine_key_free(old);
+	old = rcu_replace_pointer(p->key, NULL, lockdep_is_held(&vr->lock));
+	if (old)
+		vine_key_free(old);
+	vine_remote_del(vr, p);
 	vine_peer_put(vr, p);
 	return 0;
 }

@@ -88,13 +88,15 @@ static u8 vine_pipe_mac(struct vine_router *vr, struct vine_pipe *pipe,
 	rcu_read_lock();
 	cfg = rcu_dereference(vr->cfg);
 	if (!vine_pipe_is_tx(vr, pipe)) {
-		reason = vine_verify(xa_load(&vr->peers, ntohl(vh->src_vr)),
+		reason = vine_verify(vr, xa_load(&vr->peers,
+						 ntohl(vh->src_vr)),
 				     cfg->mac_mode, skb);
 		goto out;
 	}
 	p = xa_load(&vr->peers, VINE_PIPE_CB(skb)->tx.peer);
 	if (p && cfg->mac_mode != VINE_MAC_NONE)
-		key = rcu_dereference(p->key);
+		key = vh->flags & VINE_F_SESSION ? vine_session_tx_key(p, vh) :
+						   rcu_dereference(p->key);
 	if (!key)
 		reason = VINE_DROP_NO_KEY;
 	else if (vine_mac(key, cfg->mac_mode, skb, 0, vh->mac))

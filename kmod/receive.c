@@ -6,9 +6,13 @@
  *   version and type          bad_version
  *   sizes                     malformed
  *   destination VR is us      not_for_us
+ *   INIT, RESP: session.c     (handshake, hs_replay, hs_busy)
  *   sending VR has a key      unknown_peer   (with a MAC mode)
+ *   session, if it has a      no_session     (with a MAC mode)
+ *     public key
  *   MAC, constant time        bad_mac        (with a MAC mode)
  *   counter not seen before   replay         (with a MAC mode)
+ *   a session's keepalive     consumed
  *   GET, NULL: a MAC mode     no_channel     then channel.c takes them
  *   inner IPv4 header         malformed
  *   destination host in VN    wrong_vn       (QUEUE for no host here:
@@ -86,17 +90,26 @@ static enum vine_drop vine_deliver(struct vine_router *vr, struct sk_buff *skb)
 static enum vine_drop vine_claimed(const struct vine_peer *p,
 				   const struct vinehdr *vh)
 {
-	if (!p || !rcu_access_pointer(p->key))
+	if (!p || !vine_peer_keyed(p))
 		return VINE_DROP_UNKNOWN_PEER;
 	if (!(vh->flags & VINE_F_MAC))
 		return VINE_DROP_BAD_MAC;
+	/* A peer known by its public key speaks in sessions only. */
+	if (rcu_access_pointer(p->remote) && !(vh->flags & VINE_F_SESSION))
+		return VINE_DROP_NO_SESSION;
 	return VINE_DROP_UNSPEC;
 }
 
-/* Authenticate: MAC, then counter (none in mode none). Under RCU. */
-enum vine_drop vine_verify(struct vine_peer *p, u8 mode, struct sk_buff *skb)
+/*
+ * Authenticate: MAC, then counter (none in mode none), with the peer's
+ * static key or the session the header names. Under RCU.
+ */
+enum vine_drop vine_verify(struct vine_router *vr, struct vine_peer *p,
+			   u8 mode, struct sk_buff *skb)
 {
 	const struct vinehdr *vh = (void *)skb->data;
+	struct vine_keypair *kp = NULL;
+	struct vine_replay *replay;
 	const struct vine_key *key;
 	enum vine_drop reason;
 	u8 mac[VINE_MAC_LEN];
@@ -106,14 +119,25 @@ enum vine_drop vine_verify(struct vine_peer *p, u8 mode, struct sk_buff *skb)
 	reason = vine_claimed(p, vh);
 	if (reason)
 		return reason;
-	key = rcu_dereference(p->key);
+	if (rcu_access_pointer(p->remote)) {
+		kp = vine_session_rx(p, vh);
+		if (!kp)
+			return VINE_DROP_NO_SESSION;
+		key = kp->recv;
+		replay = &kp->replay;
+	} else {
+		key = rcu_dereference(p->key);
+		replay = &p->replay;
+	}
 	if (!key)	/* deleted since it was claimed */
 		return VINE_DROP_UNKNOWN_PEER;
 	if (vine_mac(key, mode, skb, 0, mac) ||
 	    crypto_memneq(mac, vh->mac, VINE_MAC_LEN))
 		return VINE_DROP_BAD_MAC;
-	if (!vine_replay_check(&p->replay, be64_to_cpu(vh->counter)))
+	if (!vine_replay_check(replay, be64_to_cpu(vh->counter)))
 		return VINE_DROP_REPLAY;
+	if (kp)
+		vine_session_confirmed(vr, p, kp);
 	return VINE_DROP_UNSPEC;
 }
 
@@ -212,7 +236,7 @@ void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 		goto drop;
 	}
 	vh = (void *)skb->data;
-	if (vh->version != VINE_WIRE_VERSION || vh->type > VINE_PKT_NULL) {
+	if (vh->version != VINE_WIRE_VERSION || vh->type > VINE_PKT_RESP) {
 		reason = VINE_DROP_BAD_VERSION;
 		goto drop;
 	}
@@ -236,6 +260,10 @@ void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 		reason = VINE_DROP_NOT_FOR_US;
 		goto drop;
 	}
+	if (vh->type == VINE_PKT_INIT || vh->type == VINE_PKT_RESP) {
+		vine_hs_queue(vr, cfg, skb, from);
+		return;
+	}
 	/*
 	 * What no key of ours can verify takes no place in the receive pipe
 	 * and no time of its CPUs.
@@ -249,7 +277,7 @@ void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 	}
 	if (!control && vine_rx_pipe_take(vr, cfg, skb, from))
 		return;
-	reason = vine_verify(p, cfg->mac_mode, skb);
+	reason = vine_verify(vr, p, cfg->mac_mode, skb);
 	vine_rcv_auth(vr, cfg, p, skb, from, reason);
 	return;
 
@@ -278,6 +306,9 @@ void vine_rcv_auth(struct vine_router *vr, const struct vine_cfg *cfg,
 
 	VINE_ASSERT_RCU();
 	if (reason) {
+		if (reason == VINE_DROP_NO_SESSION && p &&
+		    (vh->flags & VINE_F_SESSION))
+			vine_session_unknown(vr, p, from);
 		p = NULL;	/* not authentic: not the claimed peer's drop */
 		goto drop;
 	}
@@ -291,6 +322,12 @@ void vine_rcv_auth(struct vine_router *vr, const struct vine_cfg *cfg,
 			vine_tcp_seen(from->conn, p, type == VINE_PKT_GET);
 		if (control) {
 			vine_chan_rcv(vr, cfg, p, skb, type, from);
+			consume_skb(skb);
+			return;
+		}
+		/* A session's keepalive: a FORWARD with nothing after it. */
+		if (type == VINE_PKT_FORWARD && skb->len == sizeof(*vh) &&
+		    (vh->flags & VINE_F_SESSION)) {
 			consume_skb(skb);
 			return;
 		}

@@ -98,14 +98,16 @@ struct vine_dest {
 /* Add the ViNe header and its MAC, then the outer UDP and IPv4 headers. */
 static void vine_xmit_one(struct vine_router *vr, const struct vine_cfg *cfg,
 			  struct vine_vn *v, const struct vine_dest *d,
-			  const struct vine_key *key, struct sk_buff *skb,
-			  struct rtable *rt, __be32 saddr)
+			  bool mac, struct sk_buff *skb, struct rtable *rt,
+			  __be32 saddr)
 {
+	enum vine_drop reason = VINE_DROP_TX_ERROR;
+	const struct vine_key *key = NULL;
 	struct vine_peer *p = d->p;
+	bool piped = false, staged = false;
 	unsigned int len, pkts;
 	const struct iphdr *iph;
 	struct vinehdr *vh;
-	bool piped = false;
 
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + VINE_OVERHEAD))
 		goto drop;
@@ -136,21 +138,37 @@ static void vine_xmit_one(struct vine_router *vr, const struct vine_cfg *cfg,
 	vh->version = VINE_WIRE_VERSION;
 	vh->type = d->type;
 	vh->size = htons(skb_is_gso(skb) ? 0 : skb->len);
-	vh->counter = cpu_to_be64(atomic64_inc_return(&p->tx_counter));
 	vh->vnid = htonl(v->id);
 	vh->src_vr = htonl(cfg->id ?: ntohl(saddr));
 	vh->dst_vr = htonl(p->id);
-	if (key) {
-		vh->flags = VINE_F_MAC;
+	if (mac) {
+		key = vine_peer_stamp(vr, p, vh, d->daddr, d->dport);
+		if (!key && rcu_access_pointer(p->remote) &&
+		    vine_session_stage(p, skb, d->daddr, d->dport)) {
+			/* sent once a handshake completes */
+			staged = true;
+			ip_rt_put(rt);
+			goto count;
+		}
+		if (!key) {
+			reason = rcu_access_pointer(p->remote) ?
+				 VINE_DROP_NO_SESSION : VINE_DROP_NO_KEY;
+			goto drop;
+		}
 		/* The MAC on any CPU, the packet then sent in order (pipe.c). */
 		piped = !d->limited && !d->tcp && vine_pipes_wanted(cfg);
 		if (!piped && vine_mac(key, cfg->mac_mode, skb, 0, vh->mac))
 			goto drop;
+	} else {
+		vh->counter = cpu_to_be64(atomic64_inc_return(&p->tx_counter));
 	}
 
+count:
 	vine_count_tx(vr->stats, pkts, len);
 	vine_count_tx(v->stats, pkts, len);
 	vine_count_tx(p->stats, pkts, len);
+	if (staged)
+		return;
 
 	if (piped) {
 		vine_tx_pipe_put(vr, p, skb, rt, saddr, d->daddr, d->dport);
@@ -165,7 +183,7 @@ static void vine_xmit_one(struct vine_router *vr, const struct vine_cfg *cfg,
 	return;
 
 drop:
-	vine_drop(vr, v, p, VINE_DROP_TX_ERROR);
+	vine_drop(vr, v, p, reason);
 	ip_rt_put(rt);
 	kfree_skb(skb);
 }
@@ -191,7 +209,7 @@ void vine_xmit(struct vine_router *vr, const struct vine_cfg *cfg,
 		.limited = READ_ONCE(r->peer->role) == VINE_ROLE_LIMITED,
 		.tcp = r->proto == VINE_PROTO_TCP || READ_ONCE(r->peer->tcp),
 	};
-	const struct vine_key *key = NULL;
+	bool mac = cfg->mac_mode != VINE_MAC_NONE;
 	struct sk_buff *segs, *next;
 	enum vine_drop reason;
 	struct rtable *rt;
@@ -207,12 +225,9 @@ void vine_xmit(struct vine_router *vr, const struct vine_cfg *cfg,
 		reason = VINE_DROP_TOO_LONG;
 		goto drop;
 	}
-	if (cfg->mac_mode != VINE_MAC_NONE) {
-		key = rcu_dereference(d.p->key);
-		if (!key) {
-			reason = VINE_DROP_NO_KEY;
-			goto drop;
-		}
+	if (mac && !vine_peer_keyed(d.p)) {
+		reason = VINE_DROP_NO_KEY;
+		goto drop;
 	}
 	if (d.limited) {
 		u64 seen = atomic64_read(&d.p->seen);
@@ -247,8 +262,8 @@ void vine_xmit(struct vine_router *vr, const struct vine_cfg *cfg,
 	 * Without a MAC a GSO packet needs no cutting here (see above), but
 	 * over TCP every packet needs its size.
 	 */
-	if (!skb_is_gso(skb) || (!key && !d.tcp)) {
-		vine_xmit_one(vr, cfg, v, &d, key, skb, rt, saddr);
+	if (!skb_is_gso(skb) || (!mac && !d.tcp)) {
+		vine_xmit_one(vr, cfg, v, &d, mac, skb, rt, saddr);
 		return;
 	}
 
@@ -261,7 +276,7 @@ void vine_xmit(struct vine_router *vr, const struct vine_cfg *cfg,
 	consume_skb(skb);
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
-		vine_xmit_one(vr, cfg, v, &d, key, skb,
+		vine_xmit_one(vr, cfg, v, &d, mac, skb,
 			      (struct rtable *)dst_clone(&rt->dst), saddr);
 	}
 	ip_rt_put(rt);

@@ -94,6 +94,44 @@ struct vine_key {
 };
 
 /**
+ * struct vine_remote - a peer's public key, what it is known by (session.c)
+ * @pub: its X25519 public key
+ * @psk: the pre-shared key mixed into handshakes with it (zeros: none)
+ * @mac1_key: the key of mac1 in handshake messages to it
+ * @rcu: freed a grace period after it is replaced
+ */
+struct vine_remote {
+	u8 pub[VINE_KEY_LEN];
+	u8 psk[VINE_KEY_LEN];
+	u8 mac1_key[VINE_NOISE_HASH_LEN];
+	struct rcu_head rcu;
+};
+
+/**
+ * struct vine_keypair - one session with a peer (session.c)
+ * @send: the key of what we send, in the VR's MAC mode
+ * @recv: the key of what we receive
+ * @tx_counter: the last counter sent (-1 before the first)
+ * @replay: counters received
+ * @local: our index of the session: what the peer puts in reserved2
+ * @remote: the peer's: what we put there
+ * @initiator: we sent the initiation
+ * @born: jiffies at the handshake
+ * @rwork: frees it a grace period after it leaves its slot
+ */
+struct vine_keypair {
+	struct vine_key *send;
+	struct vine_key *recv;
+	atomic64_t tx_counter;
+	struct vine_replay replay;
+	u16 local;
+	u16 remote;
+	bool initiator;
+	unsigned long born;
+	struct rcu_work rwork;
+};
+
+/**
  * struct vine_peer - a remote VR, known by its id (its address by default)
  * @id: the peer's VR id; also its address unless told otherwise
  * @refs: routes using this peer, plus one while it has a key (under lock)
@@ -121,6 +159,20 @@ struct vine_key {
  *	limited VR's packets wait for its next GET (VINE_F_POLL)
  * @tcp_retry: jiffies before which no new connection to it is tried
  * @tcp_retry_ms: the backoff that gave @tcp_retry
+ * @remote: its public key, when it is known by one (then @key is NULL)
+ * @sess_lock: guards changes of @kp_cur, @kp_prev and @kp_next
+ * @kp_cur: the session we send with
+ * @kp_prev: the one before, for packets still on their way
+ * @kp_next: a responder's new session, until the initiator uses it
+ * @hs_flags: work asked of vr->hs_work (session.c)
+ * @hs_endpoint: where initiations go, VINE_SEEN(addr, port)
+ * @last_handshake: jiffies at the last completed handshake, 0 before
+ * @staged: packets waiting for a session
+ * @hs: our initiation's state (under vr->lock, as the four below)
+ * @hs_local: its index
+ * @hs_pending: @hs waits for a response
+ * @hs_sent: jiffies when it was sent
+ * @hs_last_ts: time of the last initiation taken from the peer
  */
 struct vine_peer {
 	u32 id;
@@ -145,6 +197,20 @@ struct vine_peer {
 	u8 polled;
 	unsigned long tcp_retry;
 	unsigned int tcp_retry_ms;
+	struct vine_remote __rcu *remote;
+	spinlock_t sess_lock; /* guards the kp_ slots' changes */
+	struct vine_keypair __rcu *kp_cur;
+	struct vine_keypair __rcu *kp_prev;
+	struct vine_keypair __rcu *kp_next;
+	unsigned long hs_flags;
+	atomic64_t hs_endpoint;
+	unsigned long last_handshake;
+	struct sk_buff_head staged;
+	struct vine_noise hs;
+	u16 hs_local;
+	bool hs_pending;
+	unsigned long hs_sent;
+	u8 hs_last_ts[VINE_NOISE_TS_LEN];
 };
 
 /* Where a received ViNe packet came from: a UDP datagram or a TCP stream. */
@@ -203,6 +269,7 @@ struct vine_route {
  * @nhosts: LNDT entries in this VN (under lock)
  * @nroutes: routes in this VN (under lock)
  * @stats: per-CPU counters
+ * @rcu: frees it a grace period after it leaves vine_router.vns
  */
 struct vine_vn {
 	u32 id;
@@ -283,10 +350,12 @@ struct vine_pipe {
  * struct vine_identity - the VR's own key pair (identity.c)
  * @rcu: freed a grace period after its replacement
  * @s: the key pair
+ * @mac1_key: the key of mac1 in handshake messages to us
  */
 struct vine_identity {
 	struct rcu_head rcu;
 	struct vine_noise_static s;
+	u8 mac1_key[VINE_NOISE_HASH_LEN];
 };
 
 /**
@@ -321,6 +390,8 @@ struct vine_identity {
  * @rx_pipe: received packets whose MACs are checked on every CPU
  * @tx_pipe: packets to send whose MACs are computed on every CPU
  * @identity: our key pair, if set (written under @lock, read under RCU)
+ * @hs_rx: handshake messages waiting for @hs_work
+ * @hs_work: handshakes, under @lock (session.c)
  */
 struct vine_router {
 	struct net *net;
@@ -352,6 +423,8 @@ struct vine_router {
 	struct vine_pipe rx_pipe;
 	struct vine_pipe tx_pipe;
 	struct vine_identity __rcu *identity;
+	struct sk_buff_head hs_rx;
+	struct work_struct hs_work;
 };
 
 extern unsigned int vine_net_id;
@@ -410,13 +483,14 @@ void vine_peer_module_exit(void);
 struct vine_peer *vine_peer_get(struct vine_router *vr, u32 id);
 void vine_peer_put(struct vine_router *vr, struct vine_peer *p);
 int vine_key_set(struct vine_router *vr, u32 id, const u8 *key,
-		 struct netlink_ext_ack *extack);
+		 const u8 *pub, struct netlink_ext_ack *extack);
 int vine_key_del(struct vine_router *vr, u32 id,
 		 struct netlink_ext_ack *extack);
 
 /* mac.c */
 struct vine_key *vine_key_alloc(const u8 *raw);
 void vine_key_free(struct vine_key *key);
+void vine_key_destroy(struct vine_key *key);
 int vine_mac(const struct vine_key *key, u8 mode, struct sk_buff *skb,
 	     unsigned int hdr_off, u8 *mac);
 bool vine_replay_check(struct vine_replay *r, u64 counter);
@@ -482,10 +556,46 @@ void vine_udp_send(struct vine_router *vr, const struct vine_cfg *cfg,
 /* receive.c */
 void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 	      const struct vine_from *from);
-enum vine_drop vine_verify(struct vine_peer *p, u8 mode, struct sk_buff *skb);
+enum vine_drop vine_verify(struct vine_router *vr, struct vine_peer *p,
+			   u8 mode, struct sk_buff *skb);
 void vine_rcv_auth(struct vine_router *vr, const struct vine_cfg *cfg,
 		   struct vine_peer *p, struct sk_buff *skb,
 		   const struct vine_from *from, enum vine_drop reason);
+
+/* session.c */
+void vine_mac1_key(u8 key[VINE_NOISE_HASH_LEN], const u8 pub[VINE_KEY_LEN]);
+void vine_sessions_init(struct vine_router *vr);
+void vine_sessions_stop(struct vine_router *vr);
+void vine_sessions_reset(struct vine_peer *p);
+void vine_sessions_free(struct vine_peer *p);
+const struct vine_key *vine_peer_stamp(struct vine_router *vr,
+				       struct vine_peer *p, struct vinehdr *vh,
+				       __be32 daddr, __be16 dport);
+const struct vine_key *vine_session_tx_key(struct vine_peer *p,
+					   const struct vinehdr *vh);
+bool vine_session_stage(struct vine_peer *p, struct sk_buff *skb,
+			__be32 daddr, __be16 dport);
+struct vine_keypair *vine_session_rx(struct vine_peer *p,
+				     const struct vinehdr *vh);
+void vine_session_confirmed(struct vine_router *vr, struct vine_peer *p,
+			    struct vine_keypair *kp);
+void vine_session_unknown(struct vine_router *vr, struct vine_peer *p,
+			  const struct vine_from *from);
+void vine_session_keepalive(struct vine_router *vr, const struct vine_cfg *cfg,
+			    struct vine_peer *p);
+void vine_hs_queue(struct vine_router *vr, const struct vine_cfg *cfg,
+		   struct sk_buff *skb, const struct vine_from *from);
+int vine_remote_set(struct vine_router *vr, struct vine_peer *p,
+		    const u8 *pub, const u8 *psk,
+		    struct netlink_ext_ack *extack);
+bool vine_remote_del(struct vine_router *vr, struct vine_peer *p);
+int vine_session_put(struct sk_buff *msg, struct vine_peer *p);
+
+/* A peer we have a key for, static or public. Under RCU or vr->lock. */
+static inline bool vine_peer_keyed(const struct vine_peer *p)
+{
+	return rcu_access_pointer(p->key) || rcu_access_pointer(p->remote);
+}
 
 /* pipe.c */
 struct vine_pipe_worker;

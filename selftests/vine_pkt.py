@@ -553,6 +553,9 @@ def cmd_capture(a):
         if key is not None:
             rec["mac_ok"] = vine_mac(key, payload[:HDR_LEN], inner) == mac
         rec["mac_zero"] = mac == bytes(MAC_LEN)
+        if a.save:
+            with open(a.save, "a") as f:
+                f.write(payload.hex() + "\n")
         if a.fields:
             sub = {k: rec.get(k) for k in a.fields.split(",")}
             print("%d %d %s" % (counter, rec["time_ns"],
@@ -561,6 +564,25 @@ def cmd_capture(a):
         else:
             print(json.dumps(rec, sort_keys=True), flush=True)
         seen += 1
+
+
+def cmd_resend(a):
+    """Send again ViNe packets that capture --save wrote, one datagram
+    each, optionally with one bit of byte --flip changed."""
+    import socket
+    import time
+    with open(a.file) as f:
+        pkts = [bytearray.fromhex(x) for x in f.read().split()]
+    if a.only:
+        pkts = [pkts[int(i)] for i in a.only.split(",")]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((getattr(a, "from"), 0))
+    for p in pkts:
+        if a.flip is not None:
+            p[a.flip] ^= 1
+        s.sendto(bytes(p), (a.to, a.port))
+        time.sleep(0.01)
+    print("sent %d" % len(pkts))
 
 
 # --------------------------------------------------------------- counters
@@ -828,6 +850,16 @@ def main():
     s.add_argument("--count", type=int, default=1)
     s.add_argument("--timeout", type=float, default=10)
     s.add_argument("--fields", help='print "COUNTER TIME_NS {these fields}"')
+    s.add_argument("--save", help="append each ViNe packet, in hex, a line")
+
+    s = sub.add_parser("resend", help="send packets capture --save wrote")
+    s.set_defaults(fn=cmd_resend)
+    s.add_argument("--from", required=True, help="outer source address")
+    s.add_argument("--to", required=True)
+    s.add_argument("--port", type=int, default=VINE_PORT)
+    s.add_argument("--file", required=True)
+    s.add_argument("--only", help="indices of the packets: 0,2")
+    s.add_argument("--flip", type=int, help="flip bit 0 of this byte")
 
     s = sub.add_parser("flat")
     s.set_defaults(fn=cmd_flat)

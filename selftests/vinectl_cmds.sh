@@ -10,11 +10,11 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 106
+ktap_plan 115
 
 NOMOD="vinectl: the vine kernel module is not loaded (modprobe vine)"
 NOPERM="vinectl: permission denied: configuring ViNe needs CAP_NET_ADMIN (run as root)"
-DROPS0='{"not_in_lndt":0,"no_route":0,"route_disabled":0,"loop":0,"no_key":0,"too_big":0,"ttl":0,"tx_error":0,"malformed":0,"bad_version":0,"not_for_us":0,"unknown_peer":0,"bad_mac":0,"replay":0,"wrong_vn":0,"delivery":0,"queue_full":0,"no_channel":0,"tcp_down":0,"tcp_full":0,"rx_busy":0,"tx_busy":0,"rx_codel":0,"tx_codel":0,"spoofed":0,"bad_source":0,"too_long":0}'
+DROPS0='{"not_in_lndt":0,"no_route":0,"route_disabled":0,"loop":0,"no_key":0,"too_big":0,"ttl":0,"tx_error":0,"malformed":0,"bad_version":0,"not_for_us":0,"unknown_peer":0,"bad_mac":0,"replay":0,"wrong_vn":0,"delivery":0,"queue_full":0,"no_channel":0,"tcp_down":0,"tcp_full":0,"rx_busy":0,"tx_busy":0,"rx_codel":0,"tx_codel":0,"spoofed":0,"bad_source":0,"too_long":0,"no_session":0,"handshake":0,"hs_replay":0,"hs_busy":0}'
 ZERO='"tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0'
 
 V() {
@@ -320,6 +320,35 @@ refuse "vn show 1 after delete" 1 "vinectl: no such VN" vn show 1
 change "vn join 2 172.16.1.10 (free again)" vn join 2 172.16.1.10
 check_eq "-j vn list" "$(V -j vn list)" \
 	'[{"id":2,"name":"vn2","hosts":2,"routes":1}]'
+
+# ---- a peer known by its public key ---------------------------------------------------
+# vr1 has a private key (k1, above): sessions with such a peer are made by
+# handshakes. Nothing here needs the peer to answer.
+kpub=$(vinectl genkey | vinectl pubkey)
+kpub2=$(vinectl genkey | vinectl pubkey)
+echo "$k2" >"$VINE_TMP/k2"
+change "key set 10.0.0.5 public-key KEY" key set 10.0.0.5 public-key "$kpub"
+check_eq "peer show 10.0.0.5: the same public_key (-j, and for people)" \
+	"$(V -j peer show 10.0.0.5 | grep -o '"public_key":"[^"]*"') $(V peer show 10.0.0.5 | awk '$1 == "public_key:" { print $2 }')" \
+	"\"public_key\":\"$kpub\" $kpub"
+refuse "key set 10.0.0.5 public-key AAAA (not 32 bytes)" 2 \
+	"vinectl: invalid public-key 'AAAA' (base64 of 32 bytes, 44 characters)
+Try 'vinectl help'." key set 10.0.0.5 public-key AAAA
+refuse "key set 10.0.0.5 public-key (no KEY)" 2 \
+	"vinectl: missing value after 'public-key'
+Try 'vinectl help'." key set 10.0.0.5 public-key
+change "key set 10.0.0.5 public-key KEY2 preshared-key FILE (replaces KEY)" \
+	key set 10.0.0.5 public-key "$kpub2" preshared-key "$VINE_TMP/k2"
+check_eq "peer show 10.0.0.5: the new public_key; the pre-shared key never shown" \
+	"$(V -j peer show 10.0.0.5 | grep -o '"public_key":"[^"]*"') $( (V peer show 10.0.0.5; V -j peer list; V show) | grep -cF "$k2")" \
+	"\"public_key\":\"$kpub2\" 0"
+check_eq "peer list for people: the public key in 10.0.0.5's row, - in 10.0.0.2's" \
+	"$(V peer list | awk '$1 == "10.0.0.5" || $1 == "10.0.0.2" { print $1, $3 }' | sort)" \
+	"10.0.0.2 -
+10.0.0.5 $kpub2"
+change "key del 10.0.0.5 (its public key and sessions)" key del 10.0.0.5
+check_eq "no public_key for 10.0.0.5 after key del" \
+	"$(V -j peer show 10.0.0.5 2>/dev/null | grep -c public_key)" 0
 
 # ---- permissions, namespaces ------------------------------------------------------------
 nobody() {

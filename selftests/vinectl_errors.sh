@@ -5,7 +5,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 21
+ktap_plan 26
 
 check_fails "missing module" 1 \
 	"vinectl: the vine kernel module is not loaded (modprobe vine)" \
@@ -54,6 +54,28 @@ bad_vr_set "vr set queue-vr 1.2.3.4:70000" \
 	"invalid queue-vr '1.2.3.4:70000' (port 1 to 65535)" queue-vr 1.2.3.4:70000
 bad_vr_set "vr set queue-vr garbage" \
 	"invalid queue-vr 'garbage' (A.B.C.D[:PORT])" queue-vr garbage
+
+# ---- key set PEER public-key KEY: checked before anything is sent ----------
+bad_key_set() {
+	local desc=$1 msg=$2
+	shift 2
+	check_fails "$desc" 2 "vinectl: $msg
+Try 'vinectl help'." vinectl key set 10.0.0.5 "$@"
+}
+
+bad_key_set "key set public-key AAAA (3 bytes)" \
+	"invalid public-key 'AAAA' (base64 of 32 bytes, 44 characters)" \
+	public-key AAAA
+bad_key_set "key set public-key of 44 characters, not base64" \
+	"invalid public-key '*******************************************=' (base64 of 32 bytes, 44 characters)" \
+	public-key '*******************************************='
+bad_key_set "key set public-key without KEY" \
+	"missing value after 'public-key'" public-key
+bad_key_set "key set preshared-key without public-key" \
+	"preshared-key needs a public-key KEY" preshared-key /dev/null
+bad_key_set "key set public-key KEY with an unknown keyword" \
+	"unknown keyword 'psk'" \
+	public-key hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo= psk /dev/null
 
 # ---- vr set: what only the kernel refuses (its extack, exit 1) -------------
 # In a namespace of their own: whatever they left would stay there.

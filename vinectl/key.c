@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vinectl key set PEER-ADDRESS FILE|-
+ * vinectl key set PEER-ADDRESS public-key KEY [preshared-key FILE|-]
  * vinectl key del PEER-ADDRESS
  * vinectl genkey
  * vinectl pubkey
@@ -8,6 +9,8 @@
  * A key is VINE_KEY_LEN bytes shared by two VRs, or a VR's X25519 private
  * or public key, written in base64 (like `wg genkey`): 44 characters, the
  * last one '='. The public key of a private one is computed by libsodium.
+ * A peer is known by a static key shared with it, or by its public key
+ * (then sessions are made by handshakes), with an optional pre-shared key.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -66,6 +69,15 @@ static bool b64_decode(const char *s, uint8_t *out, size_t len)
 	return n == len;
 }
 
+/* Binary VINE_A_PUBLIC_KEY @a in base64 into @buf, or NULL if malformed. */
+char *key_str(char *buf, const struct nlattr *a)
+{
+	if (nla_len(a) != VINE_KEY_LEN)
+		return NULL;
+	b64_encode(nla_data(a), VINE_KEY_LEN, buf);
+	return buf;
+}
+
 /* The key in file @name ("-": standard input). Returns 0 or 1. */
 int read_key(const char *name, uint8_t *key)
 {
@@ -97,22 +109,80 @@ int read_key(const char *name, uint8_t *key)
 	return 0;
 }
 
-static int cmd_key_set(int argc, char **argv)
+/* The static pairwise key of @peer, in file @name. */
+static int key_set_static(uint32_t peer, const char *name)
 {
 	uint8_t key[VINE_KEY_LEN];
 	struct nl_msg *msg;
-	uint32_t peer;
 
-	if (argc != 2)
-		return usage();
-	if (!parse_addr(argv[0], &peer))
-		return EXIT_USAGE;
-	if (read_key(argv[1], key))
+	if (read_key(name, key))
 		return 1;
 	msg = vnl_msg_u32(VINE_CMD_SET_KEY, 0, VINE_A_PEER, peer);
 	vnl_put(msg, VINE_A_KEY, sizeof(key), key);
 	explicit_bzero(key, sizeof(key));
 	return vnl_change(msg, NULL);
+}
+
+enum key_kw { KW_PUBLIC_KEY, KW_PRESHARED_KEY };
+
+static const char *const key_kws[] = { "public-key", "preshared-key", NULL };
+
+/*
+ * public-key KEY [preshared-key FILE|-]: the peer's public key, given on
+ * the command line in base64 (as pubkey prints it), and the key to mix
+ * into its sessions, read as a static key is.
+ */
+static int key_set_public(uint32_t peer, int argc, char **argv)
+{
+	const char *val, *arg[ARRAY_SIZE(key_kws) - 1] = { NULL };
+	uint8_t pub[VINE_KEY_LEN], psk[VINE_KEY_LEN];
+	unsigned int seen = 0;
+	struct nl_msg *msg;
+	int k;
+
+	while ((k = next_kw(&argc, &argv, key_kws, &seen, &val)) >= 0)
+		arg[k] = val;
+	if (k == -2)
+		return EXIT_USAGE;
+	if (!arg[KW_PUBLIC_KEY])
+		return usage_error("preshared-key needs a public-key KEY");
+	if (!b64_decode(arg[KW_PUBLIC_KEY], pub, sizeof(pub)))
+		return usage_error("invalid public-key '%s' (base64 of %d bytes, %d characters)",
+				   arg[KW_PUBLIC_KEY], VINE_KEY_LEN, B64_LEN);
+	if (arg[KW_PRESHARED_KEY] && read_key(arg[KW_PRESHARED_KEY], psk)) {
+		explicit_bzero(psk, sizeof(psk));
+		return 1;
+	}
+	msg = vnl_msg_u32(VINE_CMD_SET_KEY, 0, VINE_A_PEER, peer);
+	vnl_put(msg, VINE_A_PUBLIC_KEY, sizeof(pub), pub);
+	if (arg[KW_PRESHARED_KEY]) {
+		vnl_put(msg, VINE_A_KEY, sizeof(psk), psk);
+		explicit_bzero(psk, sizeof(psk));
+	}
+	return vnl_change(msg, NULL);
+}
+
+static bool is_key_kw(const char *s)
+{
+	size_t i;
+
+	for (i = 0; key_kws[i]; i++)
+		if (!strcmp(s, key_kws[i]))
+			return true;
+	return false;
+}
+
+static int cmd_key_set(int argc, char **argv)
+{
+	uint32_t peer;
+
+	if (argc < 2 || (argc > 2 && !is_key_kw(argv[1])))
+		return usage();
+	if (!parse_addr(argv[0], &peer))
+		return EXIT_USAGE;
+	if (!is_key_kw(argv[1]))
+		return key_set_static(peer, argv[1]);
+	return key_set_public(peer, argc - 1, argv + 1);
 }
 
 static int cmd_key_del(int argc, char **argv)
@@ -169,7 +239,9 @@ static int cmd_pubkey(int argc, char **argv)
 }
 
 const struct vcmd key_cmds[] = {
-	{ "key", "set", cmd_key_set, "key set PEER-ADDRESS FILE|-" },
+	{ "key", "set", cmd_key_set,
+	  "key set PEER-ADDRESS FILE|-\n"
+	  "  vinectl key set PEER-ADDRESS public-key KEY [preshared-key FILE|-]" },
 	{ "key", "del", cmd_key_del, "key del PEER-ADDRESS" },
 	{ NULL, "genkey", cmd_genkey, "genkey" },
 	{ NULL, "pubkey", cmd_pubkey, "pubkey  (private key on stdin)" },

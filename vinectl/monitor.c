@@ -7,6 +7,9 @@
  *	new-route vn 1 prefix 172.16.2.0/24 via 10.0.0.2 generation 7
  *	peer-seen peer 10.0.0.1 addr 10.0.0.1 port 2247
  *	channel peer 10.0.0.1 role queue-vr state up addr 10.0.0.1 port 2247
+ *
+ * A set-key event shows the peer's public key if it has one (public-key
+ * KEY, in base64); keys, static or pre-shared, are never shown.
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +53,15 @@ static void field_addr(const char *key, const struct nlattr *a)
 	char buf[ADDR_STRLEN];
 
 	field(key, addr_str(buf, nla_get_u32((struct nlattr *)a)));
+}
+
+/* A peer's public key (set-key), in base64 as key set takes it. */
+static void field_public_key(const struct nlattr *a)
+{
+	char pub[B64_LEN + 1];
+
+	if (key_str(pub, a))
+		field("public-key", pub);
 }
 
 static void field_word(const char *key, const struct vword *words,
@@ -167,6 +179,8 @@ static int print_event(uint8_t cmd, struct nlattr **tb)
 		field_word("type", type_words, tb[VINE_A_ROUTE_TYPE]);
 	if (tb[VINE_A_ROUTE_VR])
 		field_addr("vr", tb[VINE_A_ROUTE_VR]);
+	if (tb[VINE_A_PUBLIC_KEY])
+		field_public_key(tb[VINE_A_PUBLIC_KEY]);
 	if (tb[VINE_A_KEY])	/* the kernel never sends one */
 		field("key", "SENT");
 	if (tb[VINE_A_REPLACE])

@@ -4,9 +4,11 @@
  * vinectl peer show ADDRESS
  *
  * The peer VRs this VR knows (through a route or a key): whether it has a
- * key, where its last authenticated packet came from and how long ago,
- * its channel if it is our queue VR or a limited VR we serve, what waits
- * for it, the TCP connection we send to it on, and its counters.
+ * key, its public key if it is known by one, where its last authenticated
+ * packet came from and how long ago, how long ago the last handshake with
+ * it completed and how old the session in use is, its channel if it is
+ * our queue VR or a limited VR we serve, what waits for it, the TCP
+ * connection we send to it on, and its counters.
  */
 #include <stdio.h>
 #include <string.h>
@@ -71,12 +73,41 @@ static void out_channel(struct nlattr **tb, bool table)
 	out_str("queued", buf);
 }
 
+/*
+ * A time in milliseconds, @a, as @key. What the module did not send is
+ * left out, but in the table of peer list: there "-".
+ */
+static void out_ms(const char *key, const struct nlattr *a, bool table)
+{
+	if (a)
+		out_u64(key, vnl_uint(a));
+	else if (table)
+		out_str(key, "-");
+}
+
+/* The peer's public key, in base64; absent as out_ms(). */
+static int out_public_key(const struct nlattr *a, bool table)
+{
+	char pub[B64_LEN + 1];
+
+	if (!a) {
+		if (table)
+			out_str("public_key", "-");
+		return 0;
+	}
+	if (!key_str(pub, a))
+		return -1;
+	out_str("public_key", pub);
+	return 0;
+}
+
 static int parse_peer(struct nlattr **tb, void *arg)
 {
 	struct peer_filter *f = arg;
 	uint64_t c[VINE_STATS_A_MAX + 1];
 	char buf[ADDR_STRLEN], at[ADDR_STRLEN + 6];
 	bool seen = tb[VINE_A_ADDR] && tb[VINE_A_PORT] && tb[VINE_A_LAST_SEEN];
+	bool table = !out_json && !f->id;
 	uint32_t id;
 
 	if (!tb[VINE_A_PEER])
@@ -89,6 +120,8 @@ static int parse_peer(struct nlattr **tb, void *arg)
 	out_begin(NULL);
 	out_str("id", addr_str(buf, id));
 	out_bool("key", tb[VINE_A_HAS_KEY]);
+	if (out_public_key(tb[VINE_A_PUBLIC_KEY], table))
+		return -1;
 	out_bool("seen", seen);
 	if (seen)
 		snprintf(at, sizeof(at), "%s:%u",
@@ -96,7 +129,9 @@ static int parse_peer(struct nlattr **tb, void *arg)
 			 (unsigned int)vnl_uint(tb[VINE_A_PORT]));
 	out_str("seen_at", seen ? at : "-");
 	out_u64("last_seen_ms", seen ? vnl_uint(tb[VINE_A_LAST_SEEN]) : 0);
-	out_channel(tb, !out_json && !f->id);
+	out_ms("last_handshake_ms", tb[VINE_A_LAST_HANDSHAKE], table);
+	out_ms("session_age_ms", tb[VINE_A_SESSION_AGE], table);
+	out_channel(tb, table);
 	out_str("tcp", word_name(tcp_words, vnl_uint(tb[VINE_A_TCP])));
 	out_counters(c, true);
 	out_end();

@@ -45,6 +45,10 @@ static const char *const drop_names[] = {
 	[VINE_DROP_SPOOFED] = "spoofed",
 	[VINE_DROP_BAD_SOURCE] = "bad_source",
 	[VINE_DROP_TOO_LONG] = "too_long",
+	[VINE_DROP_NO_SESSION] = "no_session",
+	[VINE_DROP_HANDSHAKE] = "handshake",
+	[VINE_DROP_HS_REPLAY] = "hs_replay",
+	[VINE_DROP_HS_BUSY] = "hs_busy",
 };
 
 static_assert(ARRAY_SIZE(drop_names) == VINE_DROP_MAX + 1,

@@ -113,6 +113,7 @@ int vn_print(const struct vn_info *v);
 #define B64_LEN		(((VINE_KEY_LEN) + 2) / 3 * 4)
 void b64_encode(const uint8_t *in, size_t len, char *out);
 int read_key(const char *name, uint8_t *key);
+char *key_str(char *buf, const struct nlattr *a);	/* B64_LEN + 1 */
 
 /* vr.c, route.c, stats.c: parts of `vinectl show` */
 int vr_print(const char *key);

@@ -119,9 +119,8 @@ static int parse_vr(struct nlattr **tb, void *arg)
 	if (tb[VINE_A_PUBLIC_KEY]) {
 		char pub[B64_LEN + 1];
 
-		if (nla_len(tb[VINE_A_PUBLIC_KEY]) != VINE_KEY_LEN)
+		if (!key_str(pub, tb[VINE_A_PUBLIC_KEY]))
 			return -1;
-		b64_encode(nla_data(tb[VINE_A_PUBLIC_KEY]), VINE_KEY_LEN, pub);
 		out_str("public_key", pub);
 	}
 	if (print_limited(tb))

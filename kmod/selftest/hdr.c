@@ -167,9 +167,10 @@ static void __init hdr_mac(struct vine_test *t, const struct vine_key *key,
 }
 
 /* vine_verify() of the vector with @mac and @flags, in @mode. */
-static void __init hdr_verify(struct vine_test *t, struct vine_peer *p,
-			      unsigned int i, u8 mode, const u8 *mac, u8 flags,
-			      enum vine_drop want, const char *what)
+static void __init hdr_verify(struct vine_test *t, struct vine_router *vr,
+			      struct vine_peer *p, unsigned int i, u8 mode,
+			      const u8 *mac, u8 flags, enum vine_drop want,
+			      const char *what)
 {
 	struct sk_buff *skb = hdr_skb(0, mac, false);
 	enum vine_drop got = VINE_DROP_TX_ERROR;
@@ -177,7 +178,7 @@ static void __init hdr_verify(struct vine_test *t, struct vine_peer *p,
 	if (skb) {
 		((struct vinehdr *)skb->data)->flags = flags;
 		rcu_read_lock();
-		got = vine_verify(p, mode, skb);
+		got = vine_verify(vr, p, mode, skb);
 		rcu_read_unlock();
 		kfree_skb(skb);
 	}
@@ -225,7 +226,7 @@ void __init vine_test_hdr(struct vine_test *t)
 
 	/* The receiver's check, with the key set as netlink sets it. */
 	mutex_lock(&vr->lock);
-	err = vine_key_set(vr, VEC_SRC_VR, key_raw, NULL);
+	err = vine_key_set(vr, VEC_SRC_VR, key_raw, NULL, NULL);
 	mutex_unlock(&vr->lock);
 	p = xa_load(&vr->peers, VEC_SRC_VR);
 	if (!vine_test(t, !err && p, "key of peer 10.0.0.1 set: %d", err))
@@ -237,24 +238,24 @@ void __init vine_test_hdr(struct vine_test *t)
 		memcpy(bad, mac, VINE_MAC_LEN);
 		bad[VINE_MAC_LEN - 1] ^= 1;
 		vine_replay_reset(&p->replay);
-		hdr_verify(t, p, i, mode, bad, VINE_F_MAC, VINE_DROP_BAD_MAC,
+		hdr_verify(t, vr, p, i, mode, bad, VINE_F_MAC, VINE_DROP_BAD_MAC,
 			   "last MAC bit flipped");
-		hdr_verify(t, p, i, mode, mac, VINE_F_MAC, VINE_DROP_UNSPEC,
+		hdr_verify(t, vr, p, i, mode, mac, VINE_F_MAC, VINE_DROP_UNSPEC,
 			   "first");
-		hdr_verify(t, p, i, mode, mac, VINE_F_MAC, VINE_DROP_REPLAY,
+		hdr_verify(t, vr, p, i, mode, mac, VINE_F_MAC, VINE_DROP_REPLAY,
 			   "again");
-		hdr_verify(t, p, i, mode, vec_macs[(i + 1) % n].mac,
+		hdr_verify(t, vr, p, i, mode, vec_macs[(i + 1) % n].mac,
 			   VINE_F_MAC, VINE_DROP_BAD_MAC,
 			   vec_macs[(i + 1) % n].name);
 	}
 	vine_replay_reset(&p->replay);
-	hdr_verify(t, p, 0, VINE_MAC_HMAC_SHA256, hmac, 0, VINE_DROP_BAD_MAC,
+	hdr_verify(t, vr, p, 0, VINE_MAC_HMAC_SHA256, hmac, 0, VINE_DROP_BAD_MAC,
 		   "without the mac flag");
-	hdr_verify(t, p, 0, VINE_MAC_NONE, NULL, 0, VINE_DROP_UNSPEC,
+	hdr_verify(t, vr, p, 0, VINE_MAC_NONE, NULL, 0, VINE_DROP_UNSPEC,
 		   "no MAC");
-	hdr_verify(t, NULL, 0, VINE_MAC_HMAC_SHA256, hmac, VINE_F_MAC,
+	hdr_verify(t, vr, NULL, 0, VINE_MAC_HMAC_SHA256, hmac, VINE_F_MAC,
 		   VINE_DROP_UNKNOWN_PEER, "no key");
-	hdr_verify(t, p, 0, VINE_MAC_HMAC_SHA256, hmac, VINE_F_MAC,
+	hdr_verify(t, vr, p, 0, VINE_MAC_HMAC_SHA256, hmac, VINE_F_MAC,
 		   VINE_DROP_UNSPEC, "first after those");
 out:
 	vine_test_router_free(vr);

@@ -55,6 +55,8 @@ enum vine_pkt_type {
 	VINE_PKT_QUEUE,		/* relay, or queue for a limited VR */
 	VINE_PKT_GET,		/* a limited VR opens or refreshes its channel */
 	VINE_PKT_NULL,		/* keepalive; a queue VR's answer to GET */
+	VINE_PKT_INIT,		/* handshake initiation (struct vine_hs_init) */
+	VINE_PKT_RESP,		/* handshake response (struct vine_hs_resp) */
 };
 
 /*
@@ -74,6 +76,34 @@ struct vine_chan_body {
  * NULL; the limited VR then closes the connection.
  */
 #define VINE_F_POLL		0x02
+/*
+ * The MAC is keyed from a session (a handshake between VRs that know each
+ * other's public keys); reserved2 holds the receiver's index of it.
+ */
+#define VINE_F_SESSION		0x04
+
+/*
+ * Handshake messages (Documentation/wire-format.rst, "Sessions"): a ViNe
+ * header of type INIT or RESP, VN 0, counter 0, flags 0, its mac[] the
+ * message's mac1; then one of these bodies. Indices are the sender's and
+ * receiver's names of the session, what data packets carry in reserved2.
+ */
+struct vine_hs_init {
+	__be16	sender;			/* the initiator's index */
+	__be16	reserved;		/* zero */
+	__u8	ephemeral[32];
+	__u8	static_enc[32 + 16];	/* the initiator's public key */
+	__u8	ts_enc[12 + 16];	/* TAI64N time */
+	__u8	mac2[16];		/* zero: cookies are not used yet */
+} __attribute__((packed));
+
+struct vine_hs_resp {
+	__be16	sender;			/* the responder's index */
+	__be16	receiver;		/* the initiator's index */
+	__u8	ephemeral[32];
+	__u8	empty_enc[16];
+	__u8	mac2[16];		/* zero */
+} __attribute__((packed));
 
 enum vine_mac_mode {
 	VINE_MAC_HMAC_SHA256,	/* HMAC-SHA-256 truncated to 128 bits */
@@ -166,6 +196,16 @@ enum vine_route_type {
  * @VINE_DROP_TOO_LONG: a host's packet (reassembled) too long to be
  *	encapsulated: over 65,463 bytes, the outer IPv4 length and the
  *	header's size field hold 16 bits
+ * @VINE_DROP_NO_SESSION: a packet for a peer known by its public key
+ *	while no session with it is up, beyond what waits for the
+ *	handshake; or a received packet without a session, or with an
+ *	index that names none of ours (e.g. from before a restart)
+ * @VINE_DROP_HANDSHAKE: a handshake message that does not verify: wrong
+ *	mac1, a public key that is not the peer's, an index we never gave
+ * @VINE_DROP_HS_REPLAY: a handshake initiation whose time is not later
+ *	than that of the last one accepted from the peer
+ * @VINE_DROP_HS_BUSY: a handshake message received while as many wait
+ *	for the CPU as the VR takes
  */
 enum vine_drop {
 	VINE_DROP_UNSPEC,
@@ -196,6 +236,10 @@ enum vine_drop {
 	VINE_DROP_SPOOFED,
 	VINE_DROP_BAD_SOURCE,
 	VINE_DROP_TOO_LONG,
+	VINE_DROP_NO_SESSION,
+	VINE_DROP_HANDSHAKE,
+	VINE_DROP_HS_REPLAY,
+	VINE_DROP_HS_BUSY,
 
 	__VINE_DROP_MAX
 };
@@ -231,8 +275,13 @@ enum vine_drop {
  *	REPLACE flags are refused by generic netlink's strict checks.)
  * @VINE_CMD_DEL_ROUTE: VINE_A_VN_ID, VINE_A_ADDR, VINE_A_PREFIX_LEN
  * @VINE_CMD_GET_ROUTE: dump of the GNDTs, optionally only VINE_A_VN_ID
- * @VINE_CMD_SET_KEY: VINE_A_PEER, VINE_A_KEY
- * @VINE_CMD_DEL_KEY: VINE_A_PEER
+ * @VINE_CMD_SET_KEY: VINE_A_PEER and either VINE_A_KEY, a static pairwise
+ *	key, or VINE_A_PUBLIC_KEY, the peer's public key (sessions made by
+ *	handshakes, once this VR has a private key) with an optional
+ *	VINE_A_KEY mixed into them as a pre-shared key. Replaces what the
+ *	peer had.
+ * @VINE_CMD_DEL_KEY: VINE_A_PEER: its static key, or its public key and
+ *	sessions
  * @VINE_CMD_GET_PEER: dump of peer VRs: id, key present, counters, and
  *	where and when it was last seen (VINE_A_ADDR, VINE_A_PORT,
  *	VINE_A_LAST_SEEN)
@@ -331,7 +380,12 @@ enum vine_cmd {
  * @VINE_A_PRIVATE_KEY: binary, VINE_KEY_LEN bytes: this VR's X25519
  *	private key (SET_VR; never sent back, nor in events; not all zeros)
  * @VINE_A_PUBLIC_KEY: binary, VINE_KEY_LEN bytes: this VR's public key,
- *	in GET_VR answers once a private key is set
+ *	in GET_VR answers once a private key is set; a peer's, in SET_KEY
+ *	and GET_PEER
+ * @VINE_A_LAST_HANDSHAKE: u64, milliseconds since the last handshake
+ *	with the peer completed (GET_PEER answers only; absent before one)
+ * @VINE_A_SESSION_AGE: u64, milliseconds since the session packets are
+ *	sent with began (GET_PEER answers only; absent without one)
  */
 enum vine_attr {
 	VINE_A_UNSPEC,
@@ -376,6 +430,8 @@ enum vine_attr {
 	VINE_A_ROUTE_VR,
 	VINE_A_PRIVATE_KEY,
 	VINE_A_PUBLIC_KEY,
+	VINE_A_LAST_HANDSHAKE,
+	VINE_A_SESSION_AGE,
 
 	__VINE_A_MAX
 };
