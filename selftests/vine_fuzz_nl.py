@@ -13,8 +13,9 @@ barrier (a request answered after it) so that every answer is known:
     batches of several, broken netlink headers, and bulk batches of
         hundreds of hosts and routes (dumps then come in pieces).
 After each: the generation grew by the changes accepted, one event each
-(never with a key), the table sizes are the model's; the dumps agree with
-the counts, and with the model, whenever it is read back.
+(never with a secret key: a peer's public key may be in one), the table
+sizes are the model's; the dumps agree with the counts, and with the
+model, whenever it is read back.
 """
 import errno
 import random
@@ -63,6 +64,7 @@ POLICY = {
     "QUEUE_BYTES": ("u32", 0, U["VINE_MAX_QUEUE_BYTES"]),
     "ROUTE_VR": ("be32",),
     "PRIVATE_KEY": ("key",),
+    "PUBLIC_KEY": ("key",),     # a peer's (SET_KEY); refused by SET_VR
 }
 READ_ONLY = [n for n in A if n not in POLICY and n != "UNSPEC"]
 FIXED_LEN = {"u8": 1, "u16": 2, "u32": 4, "be32": 4, "key": KEY_LEN,
@@ -88,7 +90,7 @@ COMMANDS = {
                   ["PORT", "PROTO", "ROUTE_TYPE", "ROUTE_VR", "REPLACE"]),
     "DEL_ROUTE": ("change", ["VN_ID", "ADDR", "PREFIX_LEN"], []),
     "GET_ROUTE": ("dump", [], ["VN_ID"]),
-    "SET_KEY": ("change", ["PEER", "KEY"], []),
+    "SET_KEY": ("change", ["PEER"], ["KEY", "PUBLIC_KEY"]),
     "DEL_KEY": ("change", ["PEER"], []),
     "GET_PEER": ("dump", [], []),
     "GET_STATS": ("get", [], []),
@@ -100,6 +102,19 @@ assert set(COMMANDS) == set(CMD) - {"UNSPEC"}, \
 assert set(POLICY) | set(READ_ONLY) == set(A) - {"UNSPEC"}
 CHANGES = {CMD[c] for c, v in COMMANDS.items() if v[0] == "change"}
 HAS_DUMP = {CMD[c] for c, v in COMMANDS.items() if v[0] in ("dump", "both")}
+
+
+def required(cmd_name, have):
+    """What a request of @cmd_name with the attributes named @have cannot
+    do without: SET_KEY needs, beside its peer, a static key (KEY) or a
+    public key (PUBLIC_KEY; a KEY with it is a pre-shared key)."""
+    req = list(COMMANDS[cmd_name][1])
+    if cmd_name == "SET_KEY":
+        if "PUBLIC_KEY" not in have:
+            req.append("KEY")
+        if "KEY" not in have:
+            req.append("PUBLIC_KEY")
+    return req
 
 
 class Attr:
@@ -157,7 +172,8 @@ class Model:
         self.lndt = {}          # host -> VN id
         # (vn, prefix, plen) -> (via, port, proto, type, vr)
         self.routes = {}
-        self.keys = set()
+        self.keys = set()       # peers with a key, static or public
+        self.pubs = {}          # peer -> its public key (those of keys)
         self.cfg = {"VR_ID": 0, "PORT": PORT, "MAC_MODE": 0, "LIMITED": 0,
                     "POLL": 0, "POLL_INTERVAL": U["VINE_DEFAULT_POLL_MS"],
                     "KEEPALIVE": 0, "QUEUE_SIZE": U["VINE_DEFAULT_QUEUE_SIZE"],
@@ -328,6 +344,9 @@ class NlFuzz(Reporter):
             peer_ids.add(p)
             if A["HAS_KEY"] in d:
                 t.keys.add(p)
+            if A["PUBLIC_KEY"] in d:
+                t.pubs[p] = d[A["PUBLIC_KEY"]]
+            problems += self.peer_problems(d)
         for k, r in t.routes.items():
             if r[0] not in peer_ids:
                 problems.append("route %s via %s: no such peer" %
@@ -386,6 +405,31 @@ class NlFuzz(Reporter):
         cfg["PUBLIC_KEY"] = d.get(A["PUBLIC_KEY"])
         return cfg
 
+    @staticmethod
+    def pub_set(pubs):
+        return {(ip4s(p), k.hex()) for p, k in pubs.items()}
+
+    @staticmethod
+    def peer_problems(d):
+        """What a GET_PEER answer @d must be whatever the traffic: a
+        public key whole, not zeros, with HAS_KEY; handshake times only
+        with a public key (LAST_SEEN, channels and handshakes follow
+        packets, which the fuzzer does not control)."""
+        p = ip4s(get_uint(d, A["PEER"], 0))
+        k = d.get(A["PUBLIC_KEY"])
+        out = []
+        if k is not None and (len(k) != KEY_LEN or not any(k)):
+            out.append("peer %s: public key %s" % (p, k.hex()))
+        if k is not None and A["HAS_KEY"] not in d:
+            out.append("peer %s: a public key, no HAS_KEY" % p)
+        for n in ("LAST_HANDSHAKE", "SESSION_AGE"):
+            if A[n] in d and k is None:
+                out.append("peer %s: %s without a public key" % (p, n))
+            elif A[n] in d and len(d[A[n]]) != 8:
+                out.append("peer %s: %s of %d bytes" % (p, n,
+                                                        len(d[A[n]])))
+        return out
+
     def resync(self, full=False):
         """Read the tables; with a model we trusted, they must match it."""
         self.resyncs += 1
@@ -397,7 +441,9 @@ class NlFuzz(Reporter):
             for what, mine, theirs in (("VNs", m.vns, t.vns),
                                        ("hosts", m.lndt, t.lndt),
                                        ("routes", m.routes, t.routes),
-                                       ("keys", m.keys, t.keys)):
+                                       ("keys", m.keys, t.keys),
+                                       ("public keys", self.pub_set(m.pubs),
+                                        self.pub_set(t.pubs))):
                 if mine != theirs:
                     self.finding("the VR's %s differ from what it accepted: "
                                  "missing %s, extra %s" % (
@@ -535,12 +581,15 @@ class NlFuzz(Reporter):
             p = self.peer()
             attr("PEER", p)
             if cmd_name == "SET_KEY":
-                attr("KEY", bytes(r.getrandbits(8) for _ in range(KEY_LEN)))
-                sub.predict = {0}
-                sub.apply = lambda: m.keys.add(p)
+                self.valid_set_key(sub, p)
             else:
+                # Whichever key the peer has, static or public.
                 sub.predict = {0} if p in m.keys else {errno.ENOENT}
-                sub.apply = lambda: m.keys.discard(p)
+
+                def apply():
+                    m.keys.discard(p)
+                    m.pubs.pop(p, None)
+                sub.apply = apply
         elif cmd_name == "SET_VR":
             self.valid_set_vr(sub)
         elif kind == "dump":
@@ -564,6 +613,43 @@ class NlFuzz(Reporter):
             elif cmd_name == "GET_STATS":
                 sub.check = self.check_stats
         return sub
+
+    def pub_key(self):
+        """A peer's public key: random, another peer's, this VR's own;
+        all zeros now and then (refused)."""
+        r, m = self.rng, self.model
+        x = r.random()
+        if x < 0.1:
+            return bytes(KEY_LEN)
+        if x < 0.25 and m.pubs:
+            return m.pubs[r.choice(sorted(m.pubs))]
+        if x < 0.3 and m.cfg["PUBLIC_KEY"]:
+            return m.cfg["PUBLIC_KEY"]
+        return bytes(r.getrandbits(8) for _ in range(KEY_LEN))
+
+    def valid_set_key(self, sub, p):
+        """SET_KEY of peer @p: a static key, or a public key with or
+        without a pre-shared key. Either replaces what the peer had."""
+        r, m = self.rng, self.model
+        pub = self.pub_key() if r.random() < 0.5 else None
+        if pub is not None:
+            sub.attrs.append(Attr("PUBLIC_KEY", pub))
+        if pub is None or r.random() < 0.5:
+            # KEY after PUBLIC_KEY or before it: the order is no matter.
+            sub.attrs.insert(r.randint(0, len(sub.attrs)), Attr(
+                "KEY", bytes(r.getrandbits(8) for _ in range(KEY_LEN))))
+        if pub is not None and not any(pub):
+            sub.predict = {errno.EINVAL}        # "a public key of all zeros"
+            return
+        sub.predict = {0}
+
+        def apply():
+            m.keys.add(p)
+            if pub is None:
+                m.pubs.pop(p, None)
+            else:
+                m.pubs[p] = pub
+        sub.apply = apply
 
     def valid_set_vr(self, sub):
         r, m = self.rng, self.model
@@ -619,6 +705,17 @@ class NlFuzz(Reporter):
             sub.attrs.append(Attr(n, enc(POLICY[n][0], v)))
             cfg[n] = v
         bad = set()
+        if r.random() < 0.05:
+            # A VR's public key follows from its private key: refused
+            # first, whatever else the request has (its own one too).
+            k = m.cfg["PUBLIC_KEY"] if m.cfg["PUBLIC_KEY"] and \
+                r.random() < 0.5 else \
+                bytes(r.getrandbits(8) for _ in range(KEY_LEN))
+            sub.attrs.insert(r.randint(0, len(sub.attrs)),
+                             Attr("PUBLIC_KEY", k))
+            sub.predict = {errno.EINVAL}
+            sub.apply = None
+            return
         if "PRIVATE_KEY" in chosen and cfg["PUBLIC_KEY"] is None:
             bad.add(errno.EINVAL)
         if cfg["KEEPALIVE"] and cfg["KEEPALIVE"] < MS_MIN:
@@ -669,10 +766,17 @@ class NlFuzz(Reporter):
     def check_peer_dump(self, res):
         keys = {get_uint(d, A["PEER"]) for d in res.replies
                 if A["HAS_KEY"] in d}
-        return [] if keys == self.model.keys else [
-            "peers with a key %s, want %s" % (sorted(map(ip4s, keys)),
-                                              sorted(map(ip4s,
-                                                         self.model.keys)))]
+        pubs = {get_uint(d, A["PEER"]): d[A["PUBLIC_KEY"]]
+                for d in res.replies if A["PUBLIC_KEY"] in d}
+        out = [p for d in res.replies for p in self.peer_problems(d)]
+        if keys != self.model.keys:
+            out.append("peers with a key %s, want %s" % (
+                sorted(map(ip4s, keys)), sorted(map(ip4s, self.model.keys))))
+        if pubs != self.model.pubs:
+            out.append("public keys %s, want %s" % (
+                sorted(self.pub_set(pubs)),
+                sorted(self.pub_set(self.model.pubs))))
+        return out
 
     def check_vr(self, res):
         if not res.replies:
@@ -694,8 +798,8 @@ class NlFuzz(Reporter):
         prediction (the answer is not known)."""
         r = self.rng
         kind = COMMANDS[cmd_name][0]
-        req = COMMANDS[cmd_name][1]
         attrs = sub.attrs
+        req = required(cmd_name, {a.name for a in attrs})
         scalars = [a for a in attrs if a.kind in FIXED_LEN]
         ranged = [a for a in attrs if len(POLICY.get(a.name, ())) == 3 and
                   (POLICY[a.name][1] > 0 or POLICY[a.name][2] <
@@ -1278,6 +1382,8 @@ class NlFuzz(Reporter):
                              (len(ch), changes), data)
                 ch = []                 # their generations tell nothing
             for d in ch:
+                # A peer's public key (SET_KEY) may be in one; a static
+                # or pre-shared key, or a private key, never.
                 if A["KEY"] in d or A["PRIVATE_KEY"] in d:
                     self.finding("an event carries a key", data)
             gens = [get_uint(d, A["GENERATION"]) for d in ch]
