@@ -9,6 +9,7 @@
  * (vine_identity_publish()) and freed a grace period after its
  * replacement.
  */
+#include <crypto/algapi.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
@@ -50,14 +51,26 @@ static void vine_identity_free_rcu(struct rcu_head *head)
 	kfree_sensitive(container_of(head, struct vine_identity, rcu));
 }
 
-/* Make @id the VR's key pair; the one it replaces goes after readers. */
+/*
+ * Make @id the VR's key pair; the one it replaces goes after readers.
+ * Sessions made with another one end (as WireGuard's do): the next
+ * packet to each peer known by public key asks for a handshake, in which
+ * the peer must know the new public key.
+ */
 void vine_identity_publish(struct vine_router *vr, struct vine_identity *id)
 {
 	struct vine_identity *old;
+	struct vine_peer *p;
+	unsigned long i;
 
 	old = rcu_replace_pointer(vr->identity, id, lockdep_is_held(&vr->lock));
-	if (old)
-		call_rcu(&old->rcu, vine_identity_free_rcu);
+	if (!old)
+		return;
+	if (crypto_memneq(old->s.priv, id->s.priv, VINE_KEY_LEN))
+		xa_for_each(&vr->peers, i, p)
+			if (rcu_access_pointer(p->remote))
+				vine_sessions_reset(p);
+	call_rcu(&old->rcu, vine_identity_free_rcu);
 }
 
 /* The namespace goes: no reader is left (vine_net_exit()). */

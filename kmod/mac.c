@@ -9,6 +9,7 @@
  * time by the caller.
  * Documentation/wire-format.rst has test vectors.
  */
+#include <crypto/chacha20poly1305.h>
 #include <crypto/hash.h>
 #include <crypto/poly1305.h>
 #include <crypto/sha2.h>
@@ -36,6 +37,7 @@ struct vine_key *vine_key_alloc(const u8 *raw)
 	blake2s_init_key(&key->b2s, VINE_MAC_LEN, raw, VINE_KEY_LEN);
 	for (i = 0; i < ARRAY_SIZE(key->chacha); i++)
 		key->chacha[i] = get_unaligned_le32(raw + 4 * i);
+	memcpy(key->raw, raw, VINE_KEY_LEN);
 	return key;
 
 err_tfm:
@@ -171,13 +173,100 @@ static void vine_poly1305(const struct vine_key *key, struct sk_buff *skb,
 }
 
 /*
+ * The additional data of an encrypted packet, its header with mac[]
+ * zero; and the scatterlist of what follows the header in @skb, with
+ * room for the tag after it (added to @skb here). Number of entries,
+ * or < 0.
+ */
+static int vine_aead_prep(struct sk_buff *skb, unsigned int hdr_off,
+			  u8 ad[sizeof(struct vinehdr)],
+			  struct scatterlist *sg, unsigned int nsg)
+{
+	unsigned int off = hdr_off + sizeof(struct vinehdr);
+	unsigned int len = skb->len - off;
+	struct sk_buff *trailer;
+	int n;
+
+	n = skb_cow_data(skb, VINE_MAC_LEN, &trailer);
+	if (n < 0 || n > nsg)
+		return -ENOMEM;
+	memcpy(ad, skb->data + hdr_off, offsetof(struct vinehdr, mac));
+	memset(ad + offsetof(struct vinehdr, mac), 0, VINE_MAC_LEN);
+	pskb_put(skb, trailer, VINE_MAC_LEN);
+	sg_init_table(sg, n);
+	n = skb_to_sgvec(skb, sg, off, len + VINE_MAC_LEN);
+	return n > 0 ? n : -ENOMEM;
+}
+
+/*
+ * Encrypt what follows the header at @hdr_off in place; the tag goes to
+ * the header's mac[]. The header may move: callers read it again.
+ */
+static int vine_seal(const struct vine_key *key, struct sk_buff *skb,
+		     unsigned int hdr_off)
+{
+	struct scatterlist sg[MAX_SKB_FRAGS + 8];
+	u8 ad[sizeof(struct vinehdr)];
+	struct vinehdr *vh;
+	unsigned int len;
+	bool ok;
+
+	if (vine_aead_prep(skb, hdr_off, ad, sg, ARRAY_SIZE(sg)) < 0)
+		return -ENOMEM;
+	len = skb->len - hdr_off - sizeof(*vh) - VINE_MAC_LEN;
+	vh = (void *)ad;
+	ok = chacha20poly1305_encrypt_sg_inplace(sg, len, ad, sizeof(ad),
+						 be64_to_cpu(vh->counter),
+						 key->raw);
+	vh = (void *)(skb->data + hdr_off);
+	if (ok)
+		ok = !skb_copy_bits(skb, skb->len - VINE_MAC_LEN, vh->mac,
+				    VINE_MAC_LEN);
+	return pskb_trim(skb, skb->len - VINE_MAC_LEN) || !ok ? -EINVAL : 0;
+}
+
+/*
+ * Decrypt in place what follows the ViNe header at @skb->data, if its
+ * tag (in mac[]) verifies; false if not. The header may move.
+ */
+bool vine_unseal(const struct vine_key *key, struct sk_buff *skb)
+{
+	struct scatterlist sg[MAX_SKB_FRAGS + 8];
+	u8 ad[sizeof(struct vinehdr)];
+	const struct vinehdr *vh;
+	unsigned int len;
+	bool ok;
+
+	if (vine_aead_prep(skb, 0, ad, sg, ARRAY_SIZE(sg)) < 0)
+		return false;
+	vh = (void *)skb->data;
+	len = skb->len - sizeof(*vh);
+	if (skb_store_bits(skb, len + sizeof(*vh) - VINE_MAC_LEN, vh->mac,
+			   VINE_MAC_LEN))
+		ok = false;
+	else
+		ok = chacha20poly1305_decrypt_sg_inplace(sg, len, ad,
+							 sizeof(ad),
+							 be64_to_cpu(vh->counter),
+							 key->raw);
+	return !pskb_trim(skb, skb->len - VINE_MAC_LEN) && ok;
+}
+
+/*
  * The MAC (@mode: enum vine_mac_mode, not none) of the ViNe packet
  * starting at @hdr_off in @skb: the header with its mac[] taken as zero,
- * then everything after the header, to the end of @skb.
+ * then everything after the header, to the end of @skb. A header with
+ * VINE_F_ENCRYPTED: what follows it is encrypted in place instead, and
+ * the tag written to its mac[] (@mode and @mac unused; the header may
+ * move).
  */
 int vine_mac(const struct vine_key *key, u8 mode, struct sk_buff *skb,
 	     unsigned int hdr_off, u8 *mac)
 {
+	const struct vinehdr *vh = (void *)(skb->data + hdr_off);
+
+	if (vh->flags & VINE_F_ENCRYPTED)
+		return vine_seal(key, skb, hdr_off);
 	switch (mode) {
 	case VINE_MAC_BLAKE2S:
 		vine_b2s(key, skb, hdr_off, mac);

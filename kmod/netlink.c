@@ -89,6 +89,8 @@ static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
 	[VINE_A_PUBLIC_KEY] = NLA_POLICY_EXACT_LEN(VINE_KEY_LEN),
 	[VINE_A_LAST_HANDSHAKE] = VINE_READ_ONLY,
 	[VINE_A_SESSION_AGE] = VINE_READ_ONLY,
+	[VINE_A_HANDSHAKES] = VINE_READ_ONLY,
+	[VINE_A_ENCRYPT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Attributes an event never carries: keys. */
@@ -350,6 +352,14 @@ static int vine_nl_set_vr(struct vine_router *vr, struct genl_info *info)
 		cfg->port = nla_get_u16(attrs[VINE_A_PORT]);
 	if (attrs[VINE_A_MAC_MODE])
 		cfg->mac_mode = nla_get_u8(attrs[VINE_A_MAC_MODE]);
+	if (attrs[VINE_A_ENCRYPT])
+		cfg->encrypt = nla_get_u8(attrs[VINE_A_ENCRYPT]);
+	if (cfg->encrypt && cfg->mac_mode == VINE_MAC_NONE) {
+		NL_SET_ERR_MSG(info->extack,
+			       "encryption needs a MAC mode (sessions authenticate)");
+		err = -EINVAL;
+		goto err_free;
+	}
 	if (attrs[VINE_A_SPACES]) {
 		err = vine_parse_spaces(cfg, attrs[VINE_A_SPACES], info->extack);
 		if (err)
@@ -476,6 +486,7 @@ static int vine_fill_vr(struct sk_buff *msg, struct vine_router *vr)
 	if (nla_put_u32(msg, VINE_A_VR_ID, cfg->id) ||
 	    nla_put_u16(msg, VINE_A_PORT, cfg->port) ||
 	    nla_put_u8(msg, VINE_A_MAC_MODE, cfg->mac_mode) ||
+	    nla_put_u8(msg, VINE_A_ENCRYPT, cfg->encrypt) ||
 	    nla_put_u32(msg, VINE_A_OVERHEAD, VINE_OVERHEAD) ||
 	    nla_put_u32(msg, VINE_A_GENERATION, vr->generation) ||
 	    vine_identity_put(msg, vr))
@@ -522,7 +533,8 @@ out:
 static int vine_fill_stats(struct sk_buff *msg, struct vine_router *vr)
 {
 	return vine_stats_put(msg, VINE_A_STATS, vr->stats) ?:
-	       vine_drops_put(msg, vr->drops);
+	       vine_drops_put(msg, vr->drops) ?:
+	       vine_handshakes_put(msg, vr);
 }
 
 static int vine_nl_get_status(struct sk_buff *skb, struct genl_info *info)

@@ -89,8 +89,7 @@ static u8 vine_pipe_mac(struct vine_router *vr, struct vine_pipe *pipe,
 	cfg = rcu_dereference(vr->cfg);
 	if (!vine_pipe_is_tx(vr, pipe)) {
 		reason = vine_verify(vr, xa_load(&vr->peers,
-						 ntohl(vh->src_vr)),
-				     cfg->mac_mode, skb);
+						 ntohl(vh->src_vr)), cfg, skb);
 		goto out;
 	}
 	p = xa_load(&vr->peers, VINE_PIPE_CB(skb)->tx.peer);

@@ -10,7 +10,9 @@
  *   sending VR has a key      unknown_peer   (with a MAC mode)
  *   session, if it has a      no_session     (with a MAC mode)
  *     public key
- *   MAC, constant time        bad_mac        (with a MAC mode)
+ *   MAC, constant time        bad_mac        (with a MAC mode; encrypted:
+ *                                             the tag, and decrypted)
+ *   encrypted, if we encrypt  not_encrypted  (a session's packets)
  *   counter not seen before   replay         (with a MAC mode)
  *   a session's keepalive     consumed
  *   GET, NULL: a MAC mode     no_channel     then channel.c takes them
@@ -102,17 +104,21 @@ static enum vine_drop vine_claimed(const struct vine_peer *p,
 
 /*
  * Authenticate: MAC, then counter (none in mode none), with the peer's
- * static key or the session the header names. Under RCU.
+ * static key or the session the header names; an encrypted packet is
+ * decrypted in place (its header may move). Under RCU.
  */
 enum vine_drop vine_verify(struct vine_router *vr, struct vine_peer *p,
-			   u8 mode, struct sk_buff *skb)
+			   const struct vine_cfg *cfg, struct sk_buff *skb)
 {
 	const struct vinehdr *vh = (void *)skb->data;
+	bool encrypt = cfg->encrypt;
+	u8 mode = cfg->mac_mode;
 	struct vine_keypair *kp = NULL;
 	struct vine_replay *replay;
 	const struct vine_key *key;
 	enum vine_drop reason;
 	u8 mac[VINE_MAC_LEN];
+	u64 counter;
 
 	if (mode == VINE_MAC_NONE)
 		return VINE_DROP_UNSPEC;
@@ -131,10 +137,17 @@ enum vine_drop vine_verify(struct vine_router *vr, struct vine_peer *p,
 	}
 	if (!key)	/* deleted since it was claimed */
 		return VINE_DROP_UNKNOWN_PEER;
-	if (vine_mac(key, mode, skb, 0, mac) ||
-	    crypto_memneq(mac, vh->mac, VINE_MAC_LEN))
+	counter = be64_to_cpu(vh->counter);
+	if (vh->flags & VINE_F_ENCRYPTED) {
+		if (!kp || !vine_unseal(key, skb))
+			return VINE_DROP_BAD_MAC;
+	} else if (vine_mac(key, mode, skb, 0, mac) ||
+		   crypto_memneq(mac, vh->mac, VINE_MAC_LEN)) {
 		return VINE_DROP_BAD_MAC;
-	if (!vine_replay_check(replay, be64_to_cpu(vh->counter)))
+	} else if (kp && encrypt) {
+		return VINE_DROP_NOT_ENCRYPTED;
+	}
+	if (!vine_replay_check(replay, counter))
 		return VINE_DROP_REPLAY;
 	if (kp)
 		vine_session_confirmed(vr, p, kp);
@@ -277,7 +290,7 @@ void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 	}
 	if (!control && vine_rx_pipe_take(vr, cfg, skb, from))
 		return;
-	reason = vine_verify(vr, p, cfg->mac_mode, skb);
+	reason = vine_verify(vr, p, cfg, skb);
 	vine_rcv_auth(vr, cfg, p, skb, from, reason);
 	return;
 

@@ -27,10 +27,22 @@
 
 #include "vine.h"
 
-#define VINE_REKEY_AFTER	(120 * HZ)	/* the initiator rekeys */
-#define VINE_REKEY_RESPONDER	(150 * HZ)	/* the responder, if it must */
-#define VINE_REJECT_AFTER	(180 * HZ)	/* a keypair is no more used */
-#define VINE_REKEY_TIMEOUT	(5 * HZ)	/* an initiation is retried */
+/*
+ * Seconds before the initiator rekeys: 120. Builds with the selftests
+ * (VINE_SELFTEST=y, make check) let /sys/module/vine/parameters/rekey_secs
+ * change it, so that a test sees sessions rotate within seconds; the
+ * other timers follow it.
+ */
+static unsigned int vine_rekey_secs = 120;
+#ifdef VINE_SELFTEST
+module_param_named(rekey_secs, vine_rekey_secs, uint, 0644);
+MODULE_PARM_DESC(rekey_secs, "selftests: seconds before a session is replaced (120; at least 4)");
+#endif
+
+#define VINE_REKEY_AFTER	(max(READ_ONCE(vine_rekey_secs), 4U) * HZ)
+#define VINE_REKEY_RESPONDER	(VINE_REKEY_AFTER * 5 / 4)	/* 150 s */
+#define VINE_REJECT_AFTER	(VINE_REKEY_AFTER * 3 / 2)	/* 180 s */
+#define VINE_REKEY_TIMEOUT	(VINE_REKEY_AFTER / 24)		/* 5 s */
 #define VINE_REKEY_MESSAGES	BIT_ULL(60)
 #define VINE_REJECT_MESSAGES	(U64_MAX - VINE_REPLAY_BITS - 1)
 #define VINE_STAGED_MAX		128	/* packets waiting for a session */
@@ -302,6 +314,8 @@ static bool vine_session_stamp(struct vine_router *vr, struct vine_peer *p,
 	    counter >= VINE_REKEY_MESSAGES)
 		vine_session_kick(vr, p, daddr, dport);
 	vh->flags |= VINE_F_MAC | VINE_F_SESSION;
+	if (rcu_dereference(vr->cfg)->encrypt)
+		vh->flags |= VINE_F_ENCRYPTED;
 	vh->reserved2 = htons(kp->remote);
 	vh->counter = cpu_to_be64(counter);
 	return true;
@@ -556,6 +570,7 @@ static void vine_hs_initiate(struct vine_router *vr, const struct vine_cfg *cfg,
 	memcpy(body->static_enc, m.static_enc, sizeof(m.static_enc));
 	memcpy(body->ts_enc, m.ts_enc, sizeof(m.ts_enc));
 	vine_hs_send(vr, cfg, r, skb, rt, saddr, daddr, dport);
+	atomic64_inc(&vr->hs_count[VINE_HS_A_INIT_SENT]);
 	goto out;
 
 err_rt:
@@ -642,6 +657,7 @@ static enum vine_drop vine_hs_rcv_init(struct vine_router *vr,
 	memcpy(body->ephemeral, rm.ephemeral, sizeof(rm.ephemeral));
 	memcpy(body->empty_enc, rm.empty_enc, sizeof(rm.empty_enc));
 	vine_hs_send(vr, cfg, r, out, rt, saddr, daddr, dport);
+	atomic64_inc(&vr->hs_count[VINE_HS_A_INIT_RECEIVED]);
 	reason = VINE_DROP_UNSPEC;
 	goto out;
 
@@ -695,6 +711,7 @@ static enum vine_drop vine_hs_rcv_resp(struct vine_router *vr,
 	}
 	vine_keypair_install(p, kp);
 	WRITE_ONCE(p->last_handshake, jiffies);
+	atomic64_inc(&vr->hs_count[VINE_HS_A_RESP_RECEIVED]);
 	vine_flush_staged(vr, cfg, p);
 	reason = VINE_DROP_UNSPEC;
 out:
@@ -934,5 +951,21 @@ int vine_session_put(struct sk_buff *msg, struct vine_peer *p)
 				    jiffies_to_msecs(jiffies - kp->born),
 				    VINE_A_PAD))
 		return -EMSGSIZE;
+	return 0;
+}
+
+/* GET_STATS's VINE_A_HANDSHAKES. */
+int vine_handshakes_put(struct sk_buff *msg, struct vine_router *vr)
+{
+	struct nlattr *nest = nla_nest_start(msg, VINE_A_HANDSHAKES);
+	int i;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = VINE_HS_A_INIT_SENT; i <= VINE_HS_A_MAX; i++)
+		if (nla_put_u64_64bit(msg, i, atomic64_read(&vr->hs_count[i]),
+				      VINE_HS_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
 	return 0;
 }

@@ -72,6 +72,7 @@ struct vine_cfg {
 	u32 keepalive_ms;
 	u32 queue_size;
 	u32 queue_bytes;
+	bool encrypt;
 	struct rcu_head rcu;
 };
 
@@ -90,6 +91,7 @@ struct vine_key {
 	struct crypto_shash *tfm;	/* hmac(sha256) with the pairwise key */
 	struct blake2s_state b2s;	/* BLAKE2s keyed with it, nothing hashed */
 	u32 chacha[CHACHA_KEY_SIZE / 4];	/* it as a ChaCha20 key */
+	u8 raw[VINE_KEY_LEN];		/* it, for ChaCha20-Poly1305 */
 	struct rcu_work rwork;		/* frees it after a grace period */
 };
 
@@ -392,6 +394,7 @@ struct vine_identity {
  * @identity: our key pair, if set (written under @lock, read under RCU)
  * @hs_rx: handshake messages waiting for @hs_work
  * @hs_work: handshakes, under @lock (session.c)
+ * @hs_count: handshake messages sent and taken, by enum vine_hs_attr
  */
 struct vine_router {
 	struct net *net;
@@ -425,6 +428,7 @@ struct vine_router {
 	struct vine_identity __rcu *identity;
 	struct sk_buff_head hs_rx;
 	struct work_struct hs_work;
+	atomic64_t hs_count[VINE_HS_A_MAX + 1];
 };
 
 extern unsigned int vine_net_id;
@@ -493,6 +497,7 @@ void vine_key_free(struct vine_key *key);
 void vine_key_destroy(struct vine_key *key);
 int vine_mac(const struct vine_key *key, u8 mode, struct sk_buff *skb,
 	     unsigned int hdr_off, u8 *mac);
+bool vine_unseal(const struct vine_key *key, struct sk_buff *skb);
 bool vine_replay_check(struct vine_replay *r, u64 counter);
 void vine_replay_reset(struct vine_replay *r);
 
@@ -557,7 +562,7 @@ void vine_udp_send(struct vine_router *vr, const struct vine_cfg *cfg,
 void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 	      const struct vine_from *from);
 enum vine_drop vine_verify(struct vine_router *vr, struct vine_peer *p,
-			   u8 mode, struct sk_buff *skb);
+			   const struct vine_cfg *cfg, struct sk_buff *skb);
 void vine_rcv_auth(struct vine_router *vr, const struct vine_cfg *cfg,
 		   struct vine_peer *p, struct sk_buff *skb,
 		   const struct vine_from *from, enum vine_drop reason);
@@ -590,6 +595,7 @@ int vine_remote_set(struct vine_router *vr, struct vine_peer *p,
 		    struct netlink_ext_ack *extack);
 bool vine_remote_del(struct vine_router *vr, struct vine_peer *p);
 int vine_session_put(struct sk_buff *msg, struct vine_peer *p);
+int vine_handshakes_put(struct sk_buff *msg, struct vine_router *vr);
 
 /* A peer we have a key for, static or public. Under RCU or vr->lock. */
 static inline bool vine_peer_keyed(const struct vine_peer *p)

@@ -171,7 +171,7 @@ trap ns_cleanup EXIT
 
 VINE_PY=${VINE_PY:-python3}
 # The limited-VR parameters in `vinectl -j vr show`, at their defaults.
-VINE_LIM0='"limited":false,"queue_vrs":[],"poll":"udp","poll_interval_ms":1000,"keepalive_ms":0,"queue_size":1024,"queue_bytes":4194304'
+VINE_LIM0='"encrypt":false,"limited":false,"queue_vrs":[],"poll":"udp","poll_interval_ms":1000,"keepalive_ms":0,"queue_size":1024,"queue_bytes":4194304'
 VINE_PKT=$SELFTESTS_DIR/vine_pkt.py
 VINE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vine-selftest.XXXXXX")
 
@@ -725,3 +725,64 @@ wait_chan() {
 	done
 	return 1
 }
+
+# ---- sessions (issue 16) ----------------------------------------------------
+
+# vine_until TRIES PAUSE CODE: vine_poll for shell code that uses this
+# shell's functions and variables.
+vine_until() {
+	local n=$1 pause=$2 _
+	for _ in $(seq "$n"); do
+		eval "$3" && return 0
+		sleep "$pause"
+	done
+	return 1
+}
+
+# vine_session_keys: key pairs for vrA and vrB of vine_topology_up (in
+# $VINE_TMP/priv.X, pub.X, made once), set; each knows the other by its
+# public key.
+vine_session_keys() {
+	local x
+	for x in A B; do
+		[ -f "$VINE_TMP/priv.$x" ] || vinectl genkey >"$VINE_TMP/priv.$x" ||
+			return 1
+		vinectl pubkey <"$VINE_TMP/priv.$x" >"$VINE_TMP/pub.$x" || return 1
+		ip netns exec "vr$x" vinectl vr set private-key "$VINE_TMP/priv.$x" ||
+			return 1
+	done
+	ip netns exec vrA vinectl key set 10.0.0.2 public-key "$(cat "$VINE_TMP/pub.B")" &&
+	ip netns exec vrB vinectl key set 10.0.0.1 public-key "$(cat "$VINE_TMP/pub.A")"
+}
+
+# vine_pfield NS PEER FIELD: one field of `vinectl -j peer show`, or "none".
+vine_pfield() {
+	ip netns exec "$1" vinectl -j peer show "$2" >"$VINE_TMP/peer.json" &&
+		$VINE_PY "$VINE_PKT" jget "$VINE_TMP/peer.json" "$3" 2>/dev/null |
+		sed 's/^<no .*/none/'
+}
+
+# vine_capture_start N FILE: capture vrA's next N ViNe packets on the WAN,
+# saved in hex to FILE (FILE.txt: their header fields); vine_capture_end
+# FILE: wait for them, and print "type/flags/counter" a packet.
+vine_capture_start() {
+	rm -f "$VINE_TMP/cap.ready" "$2"
+	ip netns exec wan $VINE_PY "$VINE_PKT" capture --iface vrA \
+		--src 10.0.0.1 --count "$1" --timeout 60 --save "$2" \
+		--fields type,flags,reserved2 --ready "$VINE_TMP/cap.ready" \
+		>"$2.txt" &
+	vine_cap_n=$1
+	vine_wait_file "$VINE_TMP/cap.ready"
+}
+
+vine_capture_end() {
+	vine_until 120 0.25 "[ \$(wc -l <'$1.txt') -ge $vine_cap_n ]"
+	awk '{ split($3, f, /[:,}]/); printf "%s%s/%s/%s", (NR > 1 ? " " : ""), f[2], f[4], $1 }' "$1.txt"
+}
+
+# vine_resend ARGS...: vine_pkt.py resend from vrA's address to vrB's.
+vine_resend() {
+	ip netns exec vrA $VINE_PY "$VINE_PKT" resend --from 10.0.0.1 \
+		--to 10.0.0.2 "$@" >/dev/null
+}
+

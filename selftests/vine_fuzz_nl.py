@@ -5,7 +5,8 @@ Each case is one datagram on a raw NETLINK_GENERIC socket, followed by a
 barrier (a request answered after it) so that every answer is known:
     valid requests of every command, built from a model of the VR's
         tables (VNs, hosts, routes, keys, the VR's parameters) that
-        predicts their answers, with values that collide on purpose;
+        predicts their answers (for SET_VR, which refusal comes first:
+        its extack text), with values that collide on purpose;
     the same, mutated in one way (NlFuzz.mutate): wrong lengths, types,
         values out of range, read-only, unknown and missing attributes,
         bad nested arrays, strings, trailing bytes, cuts, flags, commands,
@@ -23,13 +24,13 @@ import struct
 import time
 
 from vine_nl import (A, A_MAX, CMD, CMD_NAME, CTRL_ATTR_FAMILY_NAME,
-                     CTRL_CMD_GETFAMILY, EP_A, GENL_ID_CTRL, Hang, KEY_LEN,
-                     NLA_F_NESTED, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR,
-                     NLM_F_ECHO, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE,
-                     NLMSG_ERROR, NLMSG_MIN_TYPE, PORT, PREFIX_A, U, U32_MAX,
-                     Nl, Overrun, Reporter, align4, attr_dict, errname,
-                     genlmsg, get_uint, ip4, ip4s, mask, nla, parse_attrs,
-                     parse_error, stats_problems)
+                     CTRL_CMD_GETFAMILY, DROPS, EP_A, GENL_ID_CTRL, Hang,
+                     KEY_LEN, NLA_F_NESTED, NLM_F_ACK, NLM_F_DUMP,
+                     NLM_F_DUMP_INTR, NLM_F_ECHO, NLM_F_MULTI, NLM_F_REQUEST,
+                     NLMSG_DONE, NLMSG_ERROR, NLMSG_MIN_TYPE, PORT, PREFIX_A,
+                     U, U32_MAX, Nl, Overrun, Reporter, align4, attr_dict,
+                     errname, genlmsg, get_uint, ip4, ip4s, mask, names, nla,
+                     parse_attrs, parse_error, stats_problems)
 from vine_noise import x25519_base  # noqa: E402
 
 # ------------------------------------------------- attributes and policy
@@ -65,8 +66,11 @@ POLICY = {
     "ROUTE_VR": ("be32",),
     "PRIVATE_KEY": ("key",),
     "PUBLIC_KEY": ("key",),     # a peer's (SET_KEY); refused by SET_VR
+    "ENCRYPT": ("u8", 0, 1),
 }
 READ_ONLY = [n for n in A if n not in POLICY and n != "UNSPEC"]
+# VINE_A_HANDSHAKES of GET_STATS: its u64 counters (and padding).
+HS_A = names("VINE_HS_A_")
 FIXED_LEN = {"u8": 1, "u16": 2, "u32": 4, "be32": 4, "key": KEY_LEN,
              "flag": 0}
 
@@ -79,7 +83,7 @@ COMMANDS = {
     "SET_VR": ("change", [], ["VR_ID", "PORT", "SPACES", "MAC_MODE",
                               "LIMITED", "QUEUE_VRS", "POLL",
                               "POLL_INTERVAL", "KEEPALIVE", "QUEUE_SIZE",
-                              "QUEUE_BYTES", "PRIVATE_KEY"]),
+                              "QUEUE_BYTES", "PRIVATE_KEY", "ENCRYPT"]),
     "NEW_VN": ("change", ["VN_ID"], ["VN_NAME"]),
     "DEL_VN": ("change", ["VN_ID"], []),
     "GET_VN": ("both", ["VN_ID"], []),
@@ -102,6 +106,16 @@ assert set(COMMANDS) == set(CMD) - {"UNSPEC"}, \
 assert set(POLICY) | set(READ_ONLY) == set(A) - {"UNSPEC"}
 CHANGES = {CMD[c] for c, v in COMMANDS.items() if v[0] == "change"}
 HAS_DUMP = {CMD[c] for c, v in COMMANDS.items() if v[0] in ("dump", "both")}
+
+
+# SET_VR's refusals (kmod/netlink.c, vine_nl_set_vr()), their extack texts.
+MSG_PUBLIC_KEY = "a VR's public key follows from its private key"
+MSG_ZERO_PRIVATE = "a private key of all zeros"
+MSG_ENCRYPT = "encryption needs a MAC mode (sessions authenticate)"
+MSG_KEEPALIVE = "keepalive is 0 (none) or %d to %d ms" % (MS_MIN, MS_MAX)
+MSG_NO_QUEUE_VR = "a limited VR needs a queue VR (queue-vr ADDRESS)"
+MSG_LIMITED_MAC = ("a limited VR needs a MAC mode (its channel must be "
+                   "authenticated)")
 
 
 def required(cmd_name, have):
@@ -174,8 +188,9 @@ class Model:
         self.routes = {}
         self.keys = set()       # peers with a key, static or public
         self.pubs = {}          # peer -> its public key (those of keys)
-        self.cfg = {"VR_ID": 0, "PORT": PORT, "MAC_MODE": 0, "LIMITED": 0,
-                    "POLL": 0, "POLL_INTERVAL": U["VINE_DEFAULT_POLL_MS"],
+        self.cfg = {"VR_ID": 0, "PORT": PORT, "MAC_MODE": 0, "ENCRYPT": 0,
+                    "LIMITED": 0, "POLL": 0,
+                    "POLL_INTERVAL": U["VINE_DEFAULT_POLL_MS"],
                     "KEEPALIVE": 0, "QUEUE_SIZE": U["VINE_DEFAULT_QUEUE_SIZE"],
                     "QUEUE_BYTES": U["VINE_DEFAULT_QUEUE_BYTES"],
                     "SPACES": [], "QUEUE_VRS": [], "PUBLIC_KEY": None}
@@ -203,6 +218,7 @@ class Sub:
         self.version = 1
         self.reserved = 0
         self.predict = None             # set of errnos (0: accepted)
+        self.want_text = None           # the extack text of the refusal
         self.must_fail = False
         self.apply = None               # model update once accepted
         self.check = None               # check of the answers: -> [problems]
@@ -390,8 +406,8 @@ class NlFuzz(Reporter):
     @staticmethod
     def vr_cfg(d):
         cfg = {n: get_uint(d, A[n]) for n in (
-            "VR_ID", "PORT", "MAC_MODE", "LIMITED", "POLL", "POLL_INTERVAL",
-            "KEEPALIVE", "QUEUE_SIZE", "QUEUE_BYTES")}
+            "VR_ID", "PORT", "MAC_MODE", "ENCRYPT", "LIMITED", "POLL",
+            "POLL_INTERVAL", "KEEPALIVE", "QUEUE_SIZE", "QUEUE_BYTES")}
         cfg["SPACES"] = []
         for _, e in parse_attrs(d.get(A["SPACES"], b"")):
             e = attr_dict(e)
@@ -655,9 +671,16 @@ class NlFuzz(Reporter):
         r, m = self.rng, self.model
         cfg = dict(m.cfg)
         chosen = r.sample(COMMANDS["SET_VR"][2], r.randint(1, 4))
-        if r.random() < 0.2:
+        x = r.random()
+        if x < 0.2:
             chosen = ["LIMITED", "QUEUE_VRS", "POLL", "POLL_INTERVAL",
                       "MAC_MODE"]
+        elif x < 0.3:
+            # Encryption needs a MAC mode: the two together, or either
+            # alone against what the VR has.
+            chosen = r.choice([["MAC_MODE", "ENCRYPT"],
+                               ["ENCRYPT", "MAC_MODE"], ["ENCRYPT"],
+                               ["MAC_MODE"]])
         for n in chosen:
             if n == "SPACES":
                 sp = []
@@ -692,6 +715,7 @@ class NlFuzz(Reporter):
                                                "10.0.0.1", "10.9.9.9"])),
                 "PORT": lambda: r.choice([PORT, PORT + 1, PORT + 2, 40000]),
                 "MAC_MODE": lambda: r.randint(0, U["__VINE_MAC_MAX"] - 1),
+                "ENCRYPT": lambda: r.choice([0, 1]),
                 "LIMITED": lambda: r.choice([0, 1, 1]),
                 "POLL": lambda: r.randint(0, U["__VINE_POLL_MAX"] - 1),
                 "POLL_INTERVAL": lambda: r.choice([MS_MIN, 200, 1000,
@@ -704,7 +728,6 @@ class NlFuzz(Reporter):
             }[n]()
             sub.attrs.append(Attr(n, enc(POLICY[n][0], v)))
             cfg[n] = v
-        bad = set()
         if r.random() < 0.05:
             # A VR's public key follows from its private key: refused
             # first, whatever else the request has (its own one too).
@@ -714,19 +737,28 @@ class NlFuzz(Reporter):
             sub.attrs.insert(r.randint(0, len(sub.attrs)),
                              Attr("PUBLIC_KEY", k))
             sub.predict = {errno.EINVAL}
+            sub.want_text = MSG_PUBLIC_KEY
             sub.apply = None
             return
-        if "PRIVATE_KEY" in chosen and cfg["PUBLIC_KEY"] is None:
-            bad.add(errno.EINVAL)
-        if cfg["KEEPALIVE"] and cfg["KEEPALIVE"] < MS_MIN:
-            bad.add(errno.EINVAL)
-        if cfg["LIMITED"] and not cfg["QUEUE_VRS"]:
-            bad.add(errno.EINVAL)
-        if cfg["LIMITED"] and cfg["MAC_MODE"] == U["VINE_MAC_NONE"]:
-            bad.add(errno.EINVAL)
-        sub.predict = bad or {0}
-        if not bad and cfg["PORT"] != m.cfg["PORT"]:
+        # What the VR refuses, in the order it checks: the first wins.
+        # The check of encryption is on the configuration the request
+        # makes (a MAC mode none with encryption the VR has, or the
+        # other way round), after the private key, before the rest.
+        mac_none = cfg["MAC_MODE"] == U["VINE_MAC_NONE"]
+        bad = [msg for cond, msg in (
+            ("PRIVATE_KEY" in chosen and cfg["PUBLIC_KEY"] is None,
+             MSG_ZERO_PRIVATE),
+            (cfg["ENCRYPT"] and mac_none, MSG_ENCRYPT),
+            (cfg["KEEPALIVE"] and cfg["KEEPALIVE"] < MS_MIN, MSG_KEEPALIVE),
+            (cfg["LIMITED"] and not cfg["QUEUE_VRS"], MSG_NO_QUEUE_VR),
+            (cfg["LIMITED"] and mac_none, MSG_LIMITED_MAC)) if cond]
+        if bad:
+            sub.predict = {errno.EINVAL}
+            sub.want_text = bad[0]
+        elif cfg["PORT"] != m.cfg["PORT"]:
             sub.predict = {0, errno.EADDRINUSE}
+        else:
+            sub.predict = {0}
         sub.apply = lambda: m.cfg.update(cfg)
 
     # ------------------------------------------------ answer checks
@@ -788,7 +820,31 @@ class NlFuzz(Reporter):
                                                  (got, self.model.cfg)]
 
     def check_stats(self, res):
-        return stats_problems(res.replies[0]) if res.replies else ["no answer"]
+        """Drops by reason add up; every reason of the uapi header is
+        there, and the handshake counters (their values follow traffic,
+        which the fuzzer does not control), each a u64."""
+        if not res.replies:
+            return ["no answer"]
+        d = res.replies[0]
+        out = stats_problems(d)
+        for what, nest, want, pad in (
+                ("DROPS", A["DROPS"], set(DROPS), 0),
+                ("HANDSHAKES", A["HANDSHAKES"],
+                 {v for k, v in HS_A.items() if k not in ("UNSPEC", "PAD")},
+                 HS_A["PAD"])):
+            if nest not in d:
+                out.append("no %s" % what)
+                continue
+            got = [(t, len(v)) for t, v in parse_attrs(d[nest]) if t != pad]
+            types = [t for t, _ in got]
+            if sorted(types) != sorted(want):
+                out.append("%s: missing %s, extra %s, twice %s" % (
+                    what, sorted(want - set(types)),
+                    sorted(set(types) - want),
+                    sorted({t for t in types if types.count(t) > 1})))
+            out += ["%s %d of %d bytes" % (what, t, n) for t, n in got
+                    if n != 8]
+        return out
 
     # ----------------------------------------------------- mutations
 
@@ -978,6 +1034,8 @@ class NlFuzz(Reporter):
             sub.predict = None
         elif not keep:
             sub.predict = None
+        if not keep:
+            sub.want_text = None
         sub.apply = sub.apply if keep else None
         if not keep:
             sub.check = None
@@ -1336,6 +1394,11 @@ class NlFuzz(Reporter):
                     CMD_NAME.get(cmd, cmd), sub.what, errname(got), x.text,
                     "/".join(errname(e) for e in sorted(sub.predict))), data)
                 self.model.dirty = True
+            elif not ok and sub.predict is not None and \
+                    sub.want_text is not None and x.text != sub.want_text:
+                self.finding("%s (%s) refused with [%s], want [%s]" % (
+                    CMD_NAME.get(cmd, cmd), sub.what, x.text, sub.want_text),
+                    data)
             elif ok and sub.check and not self.model.dirty and not x.intr:
                 for p in sub.check(x):
                     self.finding("%s: %s" % (CMD_NAME.get(cmd, cmd), p), data)

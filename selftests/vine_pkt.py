@@ -52,6 +52,8 @@ HDR_LEN = HDR.size          # 44
 MAC_OFF = 28                # offset of mac[] in the header
 MAC_LEN = 16
 F_MAC = 0x01
+F_SESSION = 0x04
+F_ENCRYPTED = 0x08
 VINE_PORT = 2247
 
 assert HDR_LEN == 44
@@ -214,6 +216,20 @@ def vector():
                        vector_inner())
 
 
+def vector_encrypted():
+    """The vector in a session, encrypted: flags mac|session|encrypted,
+    receiver index 0x1234; ChaCha20-Poly1305 with the vector key, nonce
+    32 zero bits then the counter (LE), the header with mac zero as
+    additional data; the tag in mac."""
+    from vine_noise import aead_seal, nonce64
+    inner = vector_inner()
+    hdr = HDR.pack(1, 0, F_MAC | F_SESSION | F_ENCRYPTED, 0,
+                   HDR_LEN + len(inner), 0x1234, 1, 1, ip4("10.0.0.1"),
+                   ip4("10.0.0.2"), bytes(MAC_LEN))
+    sealed = aead_seal(VECTOR_KEY, nonce64(1), inner, hdr)
+    return hdr[:MAC_OFF] + sealed[-16:] + sealed[:-16]
+
+
 def read_key(path):
     import base64
     with open(path) as f:
@@ -224,7 +240,7 @@ def read_key(path):
 
 
 def cmd_vector(a):
-    print(vector().hex())
+    print((vector_encrypted() if a.encrypted else vector()).hex())
 
 
 def cmd_send(a):
@@ -327,7 +343,7 @@ def cmd_seqsend(a):
     import time
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     for i in range(1, a.count + 1):
-        s.sendto(b"%d" % i, (a.to, a.port))
+        s.sendto(a.prefix.encode() + b"%d" % i, (a.to, a.port))
         time.sleep(a.gap)
     print("sent %d" % a.count)
 
@@ -743,7 +759,10 @@ def main():
                    default="hmac-sha256", help="MAC algorithm")
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    sub.add_parser("vector").set_defaults(fn=cmd_vector)
+    s = sub.add_parser("vector")
+    s.set_defaults(fn=cmd_vector)
+    s.add_argument("--encrypted", action="store_true",
+                   help="in a session, encrypted")
 
     s = sub.add_parser("send")
     s.set_defaults(fn=cmd_send)
@@ -788,6 +807,7 @@ def main():
                    help="with --tcp: seconds to wait for the VR to close")
 
     s = sub.add_parser("seqsend", help="send numbered UDP datagrams")
+    s.add_argument("--prefix", default="", help="before each number")
     s.set_defaults(fn=cmd_seqsend)
     s.add_argument("--to", required=True)
     s.add_argument("--port", type=int, required=True)

@@ -5,7 +5,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 26
+ktap_plan 32
 
 check_fails "missing module" 1 \
 	"vinectl: the vine kernel module is not loaded (modprobe vine)" \
@@ -33,6 +33,8 @@ Try 'vinectl help'." vinectl vr set "$@"
 
 bad_vr_set "vr set limited maybe" "invalid limited 'maybe' (yes|no)" \
 	limited maybe
+bad_vr_set "vr set encrypt maybe" "invalid encrypt 'maybe' (yes|no)" \
+	encrypt maybe
 bad_vr_set "vr set poll icmp" "invalid poll 'icmp' (udp|tcp|channel)" \
 	poll icmp
 bad_vr_set "vr set poll-interval 99" \
@@ -97,6 +99,18 @@ kill %% 2>/dev/null; wait 2>/dev/null
 check_fails "vr set mac none limited yes queue-vr 10.9.9.9" 1 \
 	"vinectl: a limited VR needs a MAC mode (its channel must be authenticated)" \
 	E vr set mac none limited yes queue-vr 10.9.9.9
+ENOMAC="vinectl: encryption needs a MAC mode (sessions authenticate)"
+check_fails "vr set mac none encrypt yes" 1 "$ENOMAC" \
+	E vr set mac none encrypt yes
 check_eq "the refused vr set changed nothing (generation 0)" "$(vgen verr)" 0
+# Encryption on with a MAC mode (hmac-sha256, the default): mac none is
+# then refused, and changes nothing.
+check "vr set encrypt yes (mac hmac-sha256)" E vr set encrypt yes
+check_fails "vr set mac none while encrypt is yes" 1 "$ENOMAC" \
+	E vr set mac none
+check_eq "the refused mac none changed nothing (generation 1, hmac-sha256, encrypt)" \
+	"$(vgen verr) $(E -j vr show | grep -o '"mac":"[^"]*","encrypt":[a-z]*')" \
+	'1 "mac":"hmac-sha256","encrypt":true'
+check "vr set encrypt no (as it was)" E vr set encrypt no
 
 ktap_finished

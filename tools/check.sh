@@ -29,7 +29,7 @@ case " ${KERNELS:-debug} " in
 *) tools/deps.sh || exit 1 ;;
 esac
 DEBUG_TESTS="unit.sh module_load.sh fuzz.sh churn_tcp.sh forged_packets.sh
-	tcp.sh limited.sh events.sh unload_live_netns.sh sessions.sh"
+	tcp.sh limited.sh events.sh unload_live_netns.sh encryption.sh"
 
 list=$(tools/kernels.sh) || exit 1
 [ -n "${KERNELS:-}" ] || list+=$'\ndebug'

@@ -74,27 +74,22 @@ static void out_channel(struct nlattr **tb, bool table)
 }
 
 /*
- * A time in milliseconds, @a, as @key. What the module did not send is
- * left out, but in the table of peer list: there "-".
+ * A time in milliseconds, @a, as @key; left out if the module did not
+ * send it, and from the table of peer list (peer show has it).
  */
 static void out_ms(const char *key, const struct nlattr *a, bool table)
 {
-	if (a)
+	if (a && !table)
 		out_u64(key, vnl_uint(a));
-	else if (table)
-		out_str(key, "-");
 }
 
-/* The peer's public key, in base64; absent as out_ms(). */
+/* The peer's public key, in base64; left out as out_ms(). */
 static int out_public_key(const struct nlattr *a, bool table)
 {
 	char pub[B64_LEN + 1];
 
-	if (!a) {
-		if (table)
-			out_str("public_key", "-");
+	if (!a || table)
 		return 0;
-	}
 	if (!key_str(pub, a))
 		return -1;
 	out_str("public_key", pub);

@@ -49,6 +49,7 @@ static const char *const drop_names[] = {
 	[VINE_DROP_HANDSHAKE] = "handshake",
 	[VINE_DROP_HS_REPLAY] = "hs_replay",
 	[VINE_DROP_HS_BUSY] = "hs_busy",
+	[VINE_DROP_NOT_ENCRYPTED] = "not_encrypted",
 };
 
 static_assert(ARRAY_SIZE(drop_names) == VINE_DROP_MAX + 1,
@@ -77,6 +78,37 @@ void out_counters(const uint64_t *c, bool drops)
 		out_u64(counter_names[VINE_STATS_A_DROPS], c[VINE_STATS_A_DROPS]);
 }
 
+static const char *const hs_names[] = {
+	[VINE_HS_A_INIT_SENT] = "init_sent",
+	[VINE_HS_A_INIT_RECEIVED] = "init_received",
+	[VINE_HS_A_RESP_RECEIVED] = "resp_received",
+};
+
+static_assert(ARRAY_SIZE(hs_names) == VINE_HS_A_MAX + 1,
+	      "a handshake counter without a name");
+
+/* The VR's handshakes (people: only once there were some). */
+static void out_handshakes(struct nlattr *nest)
+{
+	struct nlattr *tb[VINE_HS_A_MAX + 1];
+	uint64_t c[VINE_HS_A_MAX + 1];
+	bool any = false;
+	int i;
+
+	if (!nest || nla_parse_nested(tb, VINE_HS_A_MAX, nest, NULL))
+		memset(tb, 0, sizeof(tb));
+	for (i = VINE_HS_A_INIT_SENT; i <= VINE_HS_A_MAX; i++) {
+		c[i] = vnl_uint(tb[i]);
+		any |= c[i] != 0;
+	}
+	if (!out_json && !any)
+		return;
+	out_begin("handshakes");
+	for (i = VINE_HS_A_INIT_SENT; i <= VINE_HS_A_MAX; i++)
+		out_u64(hs_names[i], c[i]);
+	out_end();
+}
+
 /* The VR's counters, then its drops by reason (people: nonzero ones). */
 static int parse_vr_stats(struct nlattr **tb, void *arg)
 {
@@ -94,6 +126,7 @@ static int parse_vr_stats(struct nlattr **tb, void *arg)
 		d[i] = vnl_uint(r[i]);
 		any |= d[i] != 0;
 	}
+	out_handshakes(tb[VINE_A_HANDSHAKES]);
 	if (!out_json && !any) {
 		out_str("drops", "none");
 		return 0;
@@ -105,6 +138,7 @@ static int parse_vr_stats(struct nlattr **tb, void *arg)
 	out_end();
 	return 0;
 }
+
 
 static int parse_peer(struct nlattr **tb, void *arg)
 {

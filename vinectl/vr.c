@@ -123,6 +123,8 @@ static int parse_vr(struct nlattr **tb, void *arg)
 			return -1;
 		out_str("public_key", pub);
 	}
+	if (tb[VINE_A_ENCRYPT])
+		out_bool("encrypt", vnl_uint(tb[VINE_A_ENCRYPT]));
 	if (print_limited(tb))
 		return -1;
 	out_u64("overhead", vnl_uint(tb[VINE_A_OVERHEAD]));
@@ -165,6 +167,7 @@ struct vr_set {
 	struct vr_space sp;
 	uint8_t mac;
 	uint8_t limited;
+	uint8_t encrypt;
 	struct vr_queue_vrs qv;
 	uint8_t poll;
 	uint8_t priv[VINE_KEY_LEN];
@@ -173,13 +176,13 @@ struct vr_set {
 
 enum vr_kw {
 	KW_ID, KW_PORT, KW_SPACE, KW_MAC, KW_LIMITED, KW_QUEUE_VR, KW_POLL,
-	KW_PRIVATE_KEY,
+	KW_PRIVATE_KEY, KW_ENCRYPT,
 	KW_NUM,			/* then the keywords of vr_nums[] */
 };
 
 static const char *const vr_kws[] = {
 	"id", "port", "space", "mac", "limited", "queue-vr", "poll",
-	"private-key",
+	"private-key", "encrypt",
 	"poll-interval", "keepalive", "queue-size", "queue-bytes", NULL
 };
 
@@ -279,6 +282,8 @@ static bool parse_vr_kw(int k, const char *val, struct vr_set *s)
 		return parse_queue_vrs(val, &s->qv);
 	case KW_POLL:
 		return parse_word("poll", poll_words, val, &s->poll);
+	case KW_ENCRYPT:
+		return parse_word("encrypt", yes_no_words, val, &s->encrypt);
 	case KW_PRIVATE_KEY:
 		if (read_key(val, s->priv))
 			exit(1);	/* not a usage error: said why */
@@ -344,6 +349,8 @@ static struct nl_msg *vr_set_msg(unsigned int seen, const struct vr_set *s)
 		vnl_put(msg, VINE_A_LIMITED, sizeof(s->limited), &s->limited);
 	if (seen & (1u << KW_PRIVATE_KEY))
 		vnl_put(msg, VINE_A_PRIVATE_KEY, sizeof(s->priv), s->priv);
+	if (seen & (1u << KW_ENCRYPT))
+		vnl_put(msg, VINE_A_ENCRYPT, sizeof(s->encrypt), &s->encrypt);
 	if (seen & (1u << KW_QUEUE_VR))
 		put_queue_vrs(msg, &s->qv);
 	if (seen & (1u << KW_POLL))
@@ -383,6 +390,6 @@ const struct vcmd vr_cmds[] = {
 	  "                 [limited yes|no] [queue-vr ADDRESS[:PORT][,ADDRESS[:PORT]...]|none]\n"
 	  "                 [poll udp|tcp|channel] [poll-interval MS] [keepalive MS]\n"
 	  "                 [queue-size PACKETS] [queue-bytes BYTES]\n"
-	  "                 [private-key FILE|-]" },
+	  "                 [private-key FILE|-] [encrypt yes|no]" },
 	{ }
 };

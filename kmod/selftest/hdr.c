@@ -53,6 +53,19 @@ static const struct hdr_vec_mac vec_macs[] __initconst = {
 		0xa4, 0xc2, 0x10, 0x1e, 0x3a, 0x10, 0x2e, 0x3c } },
 };
 
+/*
+ * The vector in a session, encrypted (flags 0x0d, reserved2 0x1234):
+ * the tag, then the inner packet encrypted (wire-format.rst).
+ */
+static const u8 vec_sealed[VINE_MAC_LEN + 28] __initconst = {
+	0x05, 0x63, 0x0f, 0xc4, 0x86, 0x62, 0x1b, 0x80,
+	0xdb, 0x59, 0x96, 0x0d, 0x31, 0xbc, 0x20, 0x7e,
+	0xda, 0x57, 0xf3, 0x43, 0xb5, 0x2a, 0xef, 0x18,
+	0x69, 0xb7, 0x71, 0xf0, 0xfe, 0x85, 0x98, 0x8d,
+	0x69, 0x6d, 0xe9, 0x04, 0x4f, 0x6b, 0x85, 0x67,
+	0xd1, 0x50, 0xb5, 0x5a,
+};
+
 #define VEC_LEN		(sizeof(struct vinehdr) + sizeof(vec_inner))
 #define VEC_SRC_VR	0x0a000001
 #define VEC_DST_VR	0x0a000002
@@ -166,6 +179,46 @@ static void __init hdr_mac(struct vine_test *t, const struct vine_key *key,
 		  VINE_MAC_LEN, mac, flip ? "not " : "", VINE_MAC_LEN, want);
 }
 
+/*
+ * The vector encrypted by vine_mac() (linear or @paged), as the wire
+ * format says; then decrypted by vine_unseal(), or refused with a bit of
+ * it flipped at @flip (offset after the header's first 28 bytes).
+ */
+static void __init hdr_seal(struct vine_test *t, const struct vine_key *key,
+			    bool paged, int flip)
+{
+	struct sk_buff *skb = hdr_skb(0, NULL, paged);
+	u8 got[sizeof(vec_sealed)] = { };
+	bool sealed = false, opened = false;
+	struct vinehdr *vh;
+
+	if (!skb)
+		goto out;
+	vh = (void *)skb->data;
+	vh->flags = VINE_F_MAC | VINE_F_SESSION | VINE_F_ENCRYPTED;
+	vh->reserved2 = htons(0x1234);
+	if (vine_mac(key, VINE_MAC_HMAC_SHA256, skb, 0, vh->mac) ||
+	    skb->len != VEC_LEN ||
+	    skb_copy_bits(skb, HDR_MAC_OFF, got, sizeof(got)))
+		goto out;
+	sealed = !memcmp(got, vec_sealed, sizeof(got));
+	if (flip >= 0) {
+		got[flip] ^= 1;
+		if (skb_store_bits(skb, HDR_MAC_OFF, got, sizeof(got)))
+			goto out;
+	}
+	opened = vine_unseal(key, skb) && skb->len == VEC_LEN &&
+		 !skb_copy_bits(skb, sizeof(*vh), got, sizeof(vec_inner)) &&
+		 !memcmp(got, vec_inner, sizeof(vec_inner));
+out:
+	kfree_skb(skb);
+	vine_test(t, sealed && opened == (flip < 0),
+		  "encrypted%s%s: sealed as the vector %d, opened %d",
+		  paged ? ", in page fragments" : "",
+		  flip < 0 ? "" : (flip < VINE_MAC_LEN ? ", tag bit flipped" :
+				   ", ciphertext bit flipped"), sealed, opened);
+}
+
 /* vine_verify() of the vector with @mac and @flags, in @mode. */
 static void __init hdr_verify(struct vine_test *t, struct vine_router *vr,
 			      struct vine_peer *p, unsigned int i, u8 mode,
@@ -174,11 +227,12 @@ static void __init hdr_verify(struct vine_test *t, struct vine_router *vr,
 {
 	struct sk_buff *skb = hdr_skb(0, mac, false);
 	enum vine_drop got = VINE_DROP_TX_ERROR;
+	struct vine_cfg cfg = { .mac_mode = mode };
 
 	if (skb) {
 		((struct vinehdr *)skb->data)->flags = flags;
 		rcu_read_lock();
-		got = vine_verify(vr, p, mode, skb);
+		got = vine_verify(vr, p, &cfg, skb);
 		rcu_read_unlock();
 		kfree_skb(skb);
 	}
@@ -222,6 +276,10 @@ void __init vine_test_hdr(struct vine_test *t)
 			"behind outer headers, in page fragments");
 		hdr_mac(t, key, i, 0, false, 0x80, "an inner bit flipped");
 	}
+	hdr_seal(t, key, false, -1);
+	hdr_seal(t, key, true, -1);
+	hdr_seal(t, key, false, 3);
+	hdr_seal(t, key, true, VINE_MAC_LEN + 20);
 	vine_key_free(key);
 
 	/* The receiver's check, with the key set as netlink sets it. */

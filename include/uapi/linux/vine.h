@@ -81,6 +81,12 @@ struct vine_chan_body {
  * other's public keys); reserved2 holds the receiver's index of it.
  */
 #define VINE_F_SESSION		0x04
+/*
+ * With VINE_F_SESSION: what follows the header is encrypted with
+ * ChaCha20-Poly1305 (the session's key, the counter as nonce, the header
+ * with mac[] zero as additional data), and mac[] holds its tag.
+ */
+#define VINE_F_ENCRYPTED	0x08
 
 /*
  * Handshake messages (Documentation/wire-format.rst, "Sessions"): a ViNe
@@ -206,6 +212,8 @@ enum vine_route_type {
  *	than that of the last one accepted from the peer
  * @VINE_DROP_HS_BUSY: a handshake message received while as many wait
  *	for the CPU as the VR takes
+ * @VINE_DROP_NOT_ENCRYPTED: a packet of a session, not encrypted, at a VR
+ *	that encrypts (VINE_A_ENCRYPT)
  */
 enum vine_drop {
 	VINE_DROP_UNSPEC,
@@ -240,6 +248,7 @@ enum vine_drop {
 	VINE_DROP_HANDSHAKE,
 	VINE_DROP_HS_REPLAY,
 	VINE_DROP_HS_BUSY,
+	VINE_DROP_NOT_ENCRYPTED,
 
 	__VINE_DROP_MAX
 };
@@ -258,7 +267,8 @@ enum vine_drop {
  * @VINE_CMD_SET_VR: change VR parameters (any subset): VINE_A_VR_ID,
  *	VINE_A_PORT, VINE_A_SPACES, VINE_A_MAC_MODE, VINE_A_LIMITED,
  *	VINE_A_QUEUE_VRS, VINE_A_POLL, VINE_A_POLL_INTERVAL,
- *	VINE_A_KEEPALIVE, VINE_A_QUEUE_SIZE, VINE_A_QUEUE_BYTES
+ *	VINE_A_KEEPALIVE, VINE_A_QUEUE_SIZE, VINE_A_QUEUE_BYTES,
+ *	VINE_A_PRIVATE_KEY, VINE_A_ENCRYPT
  * @VINE_CMD_NEW_VN: VINE_A_VN_ID, optional VINE_A_VN_NAME
  * @VINE_CMD_DEL_VN: VINE_A_VN_ID; removes its hosts and routes too
  * @VINE_CMD_GET_VN: doit with VINE_A_VN_ID, or dump of all VNs
@@ -386,6 +396,12 @@ enum vine_cmd {
  *	with the peer completed (GET_PEER answers only; absent before one)
  * @VINE_A_SESSION_AGE: u64, milliseconds since the session packets are
  *	sent with began (GET_PEER answers only; absent without one)
+ * @VINE_A_HANDSHAKES: nested VINE_HS_A_*, the VR's handshakes (GET_STATS
+ *	answers only; those that failed are drops: handshake, hs_replay,
+ *	hs_busy)
+ * @VINE_A_ENCRYPT: u8, 1: packets in sessions are sent encrypted
+ *	(VINE_F_ENCRYPTED), and only encrypted ones are taken; 0: neither
+ *	(default). Static keys never encrypt. Needs a MAC mode.
  */
 enum vine_attr {
 	VINE_A_UNSPEC,
@@ -432,6 +448,8 @@ enum vine_attr {
 	VINE_A_PUBLIC_KEY,
 	VINE_A_LAST_HANDSHAKE,
 	VINE_A_SESSION_AGE,
+	VINE_A_HANDSHAKES,
+	VINE_A_ENCRYPT,
 
 	__VINE_A_MAX
 };
@@ -474,5 +492,18 @@ enum vine_stats_attr {
 };
 
 #define VINE_STATS_A_MAX (__VINE_STATS_A_MAX - 1)
+
+/* VINE_A_HANDSHAKES: u64 counters. */
+enum vine_hs_attr {
+	VINE_HS_A_UNSPEC,
+	VINE_HS_A_PAD,
+	VINE_HS_A_INIT_SENT,		/* initiations sent */
+	VINE_HS_A_INIT_RECEIVED,	/* initiations taken and answered */
+	VINE_HS_A_RESP_RECEIVED,	/* responses taken: sessions begun */
+
+	__VINE_HS_A_MAX
+};
+
+#define VINE_HS_A_MAX (__VINE_HS_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_VINE_H */
