@@ -42,7 +42,7 @@ struct vine_identity *vine_identity_new(const u8 *priv,
 		NL_SET_ERR_MSG(extack, "not a usable private key");
 		return ERR_PTR(-EINVAL);
 	}
-	vine_mac1_key(id->mac1_key, id->s.pub);
+	vine_hs_keys(id->mac1_key, id->cookie_key, id->s.pub);
 	return id;
 }
 

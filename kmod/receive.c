@@ -6,7 +6,8 @@
  *   version and type          bad_version
  *   sizes                     malformed
  *   destination VR is us      not_for_us
- *   INIT, RESP: session.c     (handshake, hs_replay, hs_busy)
+ *   INIT, RESP, COOKIE:       (handshake, hs_replay, hs_busy, hs_cookie)
+ *     session.c
  *   sending VR has a key      unknown_peer   (with a MAC mode)
  *   session, if it has a      no_session     (with a MAC mode)
  *     public key
@@ -249,7 +250,7 @@ void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 		goto drop;
 	}
 	vh = (void *)skb->data;
-	if (vh->version != VINE_WIRE_VERSION || vh->type > VINE_PKT_RESP) {
+	if (vh->version != VINE_WIRE_VERSION || vh->type > VINE_PKT_COOKIE) {
 		reason = VINE_DROP_BAD_VERSION;
 		goto drop;
 	}
@@ -273,7 +274,7 @@ void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 		reason = VINE_DROP_NOT_FOR_US;
 		goto drop;
 	}
-	if (vh->type == VINE_PKT_INIT || vh->type == VINE_PKT_RESP) {
+	if (vh->type >= VINE_PKT_INIT) {
 		vine_hs_queue(vr, cfg, skb, from);
 		return;
 	}

@@ -47,6 +47,8 @@ MODULE_PARM_DESC(rekey_secs, "selftests: seconds before a session is replaced (1
 #define VINE_REJECT_MESSAGES	(U64_MAX - VINE_REPLAY_BITS - 1)
 #define VINE_STAGED_MAX		128	/* packets waiting for a session */
 #define VINE_HS_QUEUE_MAX	256	/* handshake messages waiting */
+#define VINE_HS_LOAD		32	/* waiting: under load, cookies asked */
+#define VINE_COOKIE_AGE		(120 * HZ)	/* a cookie's secret, a cookie */
 
 /* Bits of vine_peer.hs_flags */
 enum {
@@ -72,16 +74,117 @@ struct vine_stage_cb {
 #define VINE_STAGE_CB(skb)	((struct vine_stage_cb *)(skb)->cb)
 
 static const u8 vine_mac1_label[8] = "mac1----";
+static const u8 vine_cookie_label[8] = "cookie--";
 
-/* The key of mac1 for messages to the owner of @pub (as WireGuard's). */
-void vine_mac1_key(u8 key[VINE_NOISE_HASH_LEN], const u8 pub[VINE_KEY_LEN])
+static void vine_label_hash(u8 out[VINE_NOISE_HASH_LEN], const u8 label[8],
+			    const u8 pub[VINE_KEY_LEN])
 {
 	struct blake2s_state st;
 
 	blake2s_init(&st, VINE_NOISE_HASH_LEN);
-	blake2s_update(&st, vine_mac1_label, sizeof(vine_mac1_label));
+	blake2s_update(&st, label, 8);
 	blake2s_update(&st, pub, VINE_KEY_LEN);
-	blake2s_final(&st, key);
+	blake2s_final(&st, out);
+}
+
+/*
+ * The keys of mac1 in messages to the owner of @pub, and of its cookie
+ * replies (as WireGuard's).
+ */
+void vine_hs_keys(u8 mac1_key[VINE_NOISE_HASH_LEN],
+		  u8 cookie_key[VINE_NOISE_HASH_LEN], const u8 pub[VINE_KEY_LEN])
+{
+	vine_label_hash(mac1_key, vine_mac1_label, pub);
+	vine_label_hash(cookie_key, vine_cookie_label, pub);
+}
+
+/*
+ * mac2 of a handshake message (@skb linear, its mac1 set): keyed
+ * BLAKE2s-128 with @cookie, over all of it but mac2, its last 16 bytes.
+ */
+static void vine_mac2(const u8 cookie[VINE_MAC_LEN],
+		      const struct sk_buff *skb, u8 mac[VINE_MAC_LEN])
+{
+	struct blake2s_state st;
+
+	blake2s_init_key(&st, VINE_MAC_LEN, cookie, VINE_MAC_LEN);
+	blake2s_update(&st, skb->data, skb->len - VINE_MAC_LEN);
+	blake2s_final(&st, mac);
+}
+
+/*
+ * The cookie of @addr:@port: keyed BLAKE2s-128 of them under a secret
+ * made again every 2 minutes. Only that source can know it: it came
+ * back to it in a cookie reply.
+ */
+static void vine_cookie_of(struct vine_router *vr, __be32 addr, __be16 port,
+			   u8 cookie[VINE_MAC_LEN])
+{
+	struct blake2s_state st;
+
+	spin_lock_bh(&vr->cookie_lock);
+	if (!vr->cookie_birth ||
+	    time_after(jiffies, vr->cookie_birth + VINE_COOKIE_AGE)) {
+		get_random_bytes(vr->cookie_secret, sizeof(vr->cookie_secret));
+		vr->cookie_birth = jiffies ?: 1;
+	}
+	blake2s_init_key(&st, VINE_MAC_LEN, vr->cookie_secret,
+			 sizeof(vr->cookie_secret));
+	spin_unlock_bh(&vr->cookie_lock);
+	blake2s_update(&st, (const u8 *)&addr, sizeof(addr));
+	blake2s_update(&st, (const u8 *)&port, sizeof(port));
+	blake2s_final(&st, cookie);
+}
+
+/*
+ * Answer the initiation @skb from @from with a cookie reply, encrypted
+ * for its sender with our cookie key, its mac1 as additional data. Never
+ * through a peer's cached route: the source may be anyone's. Under RCU
+ * with BH off.
+ */
+static void vine_cookie_reply(struct vine_router *vr,
+			      const struct vine_cfg *cfg,
+			      const struct vine_identity *id,
+			      const struct sk_buff *skb,
+			      const struct vine_from *from,
+			      const u8 cookie[VINE_MAC_LEN])
+{
+	const struct vinehdr *in = (void *)skb->data;
+	const struct vine_hs_init *init = (void *)(in + 1);
+	struct flowi4 fl4 = {
+		.daddr = from->saddr,
+		.flowi4_proto = IPPROTO_UDP,
+	};
+	struct vine_hs_cookie *body;
+	struct vinehdr *vh;
+	struct sk_buff *out;
+	struct rtable *rt;
+
+	rt = ip_route_output_key(vr->net, &fl4);
+	if (IS_ERR(rt))
+		return;
+	out = alloc_skb(LL_MAX_HEADER + VINE_OVERHEAD + sizeof(*body),
+			GFP_ATOMIC);
+	if (!out) {
+		ip_rt_put(rt);
+		return;
+	}
+	skb_reserve(out, LL_MAX_HEADER + VINE_OVERHEAD - sizeof(*vh));
+	vh = skb_put_zero(out, sizeof(*vh) + sizeof(*body));
+	vh->version = VINE_WIRE_VERSION;
+	vh->type = VINE_PKT_COOKIE;
+	vh->size = htons(out->len);
+	vh->src_vr = htonl(cfg->id ?: ntohl(fl4.saddr));
+	vh->dst_vr = in->src_vr;
+	body = (void *)(vh + 1);
+	body->receiver = init->sender;
+	get_random_bytes(body->nonce, sizeof(body->nonce));
+	xchacha20poly1305_encrypt(body->cookie_enc, cookie, VINE_MAC_LEN,
+				  in->mac, VINE_MAC_LEN, body->nonce,
+				  id->cookie_key);
+	memset(VINE_CB(out), 0, sizeof(struct vine_cb));
+	vine_udp_send(vr, cfg, out, rt, fl4.saddr, from->saddr, from->sport);
+	atomic64_inc(&vr->hs_count[VINE_HS_A_COOKIE_SENT]);
 }
 
 /*
@@ -430,7 +533,10 @@ void vine_hs_queue(struct vine_router *vr, const struct vine_cfg *cfg,
 	const struct vinehdr *vh = (void *)skb->data;
 	unsigned int len = sizeof(*vh) + (vh->type == VINE_PKT_INIT ?
 					  sizeof(struct vine_hs_init) :
-					  sizeof(struct vine_hs_resp));
+					  vh->type == VINE_PKT_RESP ?
+					  sizeof(struct vine_hs_resp) :
+					  sizeof(struct vine_hs_cookie));
+	u8 cookie[VINE_MAC_LEN];
 	const struct vine_identity *id = rcu_dereference(vr->identity);
 	struct vine_peer *p = xa_load(&vr->peers, ntohl(vh->src_vr));
 	enum vine_drop reason = VINE_DROP_HANDSHAKE;
@@ -449,11 +555,36 @@ void vine_hs_queue(struct vine_router *vr, const struct vine_cfg *cfg,
 		p = NULL;
 		goto drop;
 	}
+	if (vh->type == VINE_PKT_COOKIE) {
+		if (memchr_inv(vh->mac, 0, VINE_MAC_LEN)) {
+			p = NULL;
+			goto drop;
+		}
+		goto queue;
+	}
 	vine_mac1(id->mac1_key, skb, mac);
 	if (crypto_memneq(mac, vh->mac, VINE_MAC_LEN)) {
 		p = NULL;
 		goto drop;
 	}
+	/*
+	 * Under load, an initiation is taken only with the cookie of its
+	 * source: the sender proves that it receives at that address what
+	 * it is sent, which a flood from forged addresses cannot.
+	 */
+	if (vh->type == VINE_PKT_INIT &&
+	    skb_queue_len_lockless(&vr->hs_rx) >= VINE_HS_LOAD) {
+		vine_cookie_of(vr, from->saddr, from->sport, cookie);
+		vine_mac2(cookie, skb, mac);
+		if (crypto_memneq(mac, skb->data + len - VINE_MAC_LEN,
+				  VINE_MAC_LEN)) {
+			vine_cookie_reply(vr, cfg, id, skb, from, cookie);
+			reason = VINE_DROP_HS_COOKIE;
+			p = NULL;
+			goto drop;
+		}
+	}
+queue:
 	if (skb_queue_len_lockless(&vr->hs_rx) >= VINE_HS_QUEUE_MAX) {
 		reason = VINE_DROP_HS_BUSY;
 		goto drop;
@@ -509,15 +640,25 @@ static struct sk_buff *vine_hs_alloc(const struct vine_cfg *cfg,
 	return skb;
 }
 
-/* mac1 for @r, then out by UDP. Consumes @skb and @rt. */
+/*
+ * mac1 for @r, and for an initiation to @p (else NULL) mac2 if it gave
+ * us a cookie lately; then out by UDP. Consumes @skb and @rt.
+ */
 static void vine_hs_send(struct vine_router *vr, const struct vine_cfg *cfg,
-			 const struct vine_remote *r, struct sk_buff *skb,
-			 struct rtable *rt, __be32 saddr, __be32 daddr,
-			 __be16 dport)
+			 const struct vine_remote *r, struct vine_peer *p,
+			 struct sk_buff *skb, struct rtable *rt, __be32 saddr,
+			 __be32 daddr, __be16 dport)
 {
 	struct vinehdr *vh = (void *)skb->data;
 
 	vine_mac1(r->mac1_key, skb, vh->mac);
+	if (p) {
+		memcpy(p->hs_mac1, vh->mac, VINE_MAC_LEN);
+		if (p->cookie_birth &&
+		    time_before(jiffies, p->cookie_birth + VINE_COOKIE_AGE))
+			vine_mac2(p->cookie, skb,
+				  skb->data + skb->len - VINE_MAC_LEN);
+	}
 	memset(VINE_CB(skb), 0, sizeof(struct vine_cb));
 	local_bh_disable();
 	rcu_read_lock();
@@ -569,7 +710,7 @@ static void vine_hs_initiate(struct vine_router *vr, const struct vine_cfg *cfg,
 	memcpy(body->ephemeral, m.ephemeral, sizeof(m.ephemeral));
 	memcpy(body->static_enc, m.static_enc, sizeof(m.static_enc));
 	memcpy(body->ts_enc, m.ts_enc, sizeof(m.ts_enc));
-	vine_hs_send(vr, cfg, r, skb, rt, saddr, daddr, dport);
+	vine_hs_send(vr, cfg, r, p, skb, rt, saddr, daddr, dport);
 	atomic64_inc(&vr->hs_count[VINE_HS_A_INIT_SENT]);
 	goto out;
 
@@ -656,7 +797,7 @@ static enum vine_drop vine_hs_rcv_init(struct vine_router *vr,
 	body->receiver = in->sender;
 	memcpy(body->ephemeral, rm.ephemeral, sizeof(rm.ephemeral));
 	memcpy(body->empty_enc, rm.empty_enc, sizeof(rm.empty_enc));
-	vine_hs_send(vr, cfg, r, out, rt, saddr, daddr, dport);
+	vine_hs_send(vr, cfg, r, NULL, out, rt, saddr, daddr, dport);
 	atomic64_inc(&vr->hs_count[VINE_HS_A_INIT_RECEIVED]);
 	reason = VINE_DROP_UNSPEC;
 	goto out;
@@ -807,6 +948,34 @@ err_rt:
 	ip_rt_put(rt);
 }
 
+/*
+ * A cookie reply to our pending initiation: keep the cookie, and send
+ * the initiation again at once, with mac2.
+ */
+static enum vine_drop vine_hs_rcv_cookie(struct vine_router *vr,
+					 struct vine_peer *p,
+					 struct sk_buff *skb)
+{
+	const struct vine_remote *r = rcu_dereference_protected(p->remote,
+					lockdep_is_held(&vr->lock));
+	const struct vine_hs_cookie *in = (void *)(skb->data +
+						   sizeof(struct vinehdr));
+	u8 cookie[VINE_MAC_LEN];
+
+	if (!p->hs_pending || ntohs(in->receiver) != p->hs_local ||
+	    !xchacha20poly1305_decrypt(cookie, in->cookie_enc,
+				       sizeof(in->cookie_enc), p->hs_mac1,
+				       VINE_MAC_LEN, in->nonce, r->cookie_key))
+		return VINE_DROP_HANDSHAKE;
+	memcpy(p->cookie, cookie, VINE_MAC_LEN);
+	p->cookie_birth = jiffies ?: 1;
+	atomic64_inc(&vr->hs_count[VINE_HS_A_COOKIE_RECEIVED]);
+	vine_noise_clear(&p->hs);
+	p->hs_pending = false;
+	set_bit(VINE_HS_WANT, &p->hs_flags);	/* this work's next loop */
+	return VINE_DROP_UNSPEC;
+}
+
 static void vine_hs_rcv(struct vine_router *vr, const struct vine_cfg *cfg,
 			const struct vine_identity *id, struct sk_buff *skb)
 {
@@ -818,7 +987,9 @@ static void vine_hs_rcv(struct vine_router *vr, const struct vine_cfg *cfg,
 	if (p && rcu_access_pointer(p->remote) && id) {
 		reason = vh->type == VINE_PKT_INIT ?
 			 vine_hs_rcv_init(vr, cfg, id, p, skb) :
-			 vine_hs_rcv_resp(vr, cfg, id, p, skb);
+			 vh->type == VINE_PKT_RESP ?
+			 vine_hs_rcv_resp(vr, cfg, id, p, skb) :
+			 vine_hs_rcv_cookie(vr, p, skb);
 	}
 	if (reason) {
 		local_bh_disable();
@@ -864,6 +1035,7 @@ static void vine_hs_work(struct work_struct *work)
 
 void vine_sessions_init(struct vine_router *vr)
 {
+	spin_lock_init(&vr->cookie_lock);
 	skb_queue_head_init(&vr->hs_rx);
 	INIT_WORK(&vr->hs_work, vine_hs_work);
 }
@@ -903,7 +1075,7 @@ int vine_remote_set(struct vine_router *vr, struct vine_peer *p,
 	memcpy(r->pub, pub, VINE_KEY_LEN);
 	if (psk)
 		memcpy(r->psk, psk, VINE_KEY_LEN);
-	vine_mac1_key(r->mac1_key, pub);
+	vine_hs_keys(r->mac1_key, r->cookie_key, pub);
 
 	key = rcu_replace_pointer(p->key, NULL, lockdep_is_held(&vr->lock));
 	if (key)

@@ -100,12 +100,14 @@ struct vine_key {
  * @pub: its X25519 public key
  * @psk: the pre-shared key mixed into handshakes with it (zeros: none)
  * @mac1_key: the key of mac1 in handshake messages to it
+ * @cookie_key: the key of its cookie replies
  * @rcu: freed a grace period after it is replaced
  */
 struct vine_remote {
 	u8 pub[VINE_KEY_LEN];
 	u8 psk[VINE_KEY_LEN];
 	u8 mac1_key[VINE_NOISE_HASH_LEN];
+	u8 cookie_key[VINE_NOISE_HASH_LEN];
 	struct rcu_head rcu;
 };
 
@@ -175,6 +177,9 @@ struct vine_keypair {
  * @hs_pending: @hs waits for a response
  * @hs_sent: jiffies when it was sent
  * @hs_last_ts: time of the last initiation taken from the peer
+ * @hs_mac1: mac1 of our last initiation, which its cookie reply names
+ * @cookie: the last cookie it gave us, for mac2 (under vr->lock)
+ * @cookie_birth: jiffies when it came; 0: none
  */
 struct vine_peer {
 	u32 id;
@@ -213,6 +218,9 @@ struct vine_peer {
 	bool hs_pending;
 	unsigned long hs_sent;
 	u8 hs_last_ts[VINE_NOISE_TS_LEN];
+	u8 hs_mac1[VINE_MAC_LEN];
+	u8 cookie[VINE_MAC_LEN];
+	unsigned long cookie_birth;
 };
 
 /* Where a received ViNe packet came from: a UDP datagram or a TCP stream. */
@@ -353,11 +361,13 @@ struct vine_pipe {
  * @rcu: freed a grace period after its replacement
  * @s: the key pair
  * @mac1_key: the key of mac1 in handshake messages to us
+ * @cookie_key: the key of our cookie replies
  */
 struct vine_identity {
 	struct rcu_head rcu;
 	struct vine_noise_static s;
 	u8 mac1_key[VINE_NOISE_HASH_LEN];
+	u8 cookie_key[VINE_NOISE_HASH_LEN];
 };
 
 /**
@@ -395,6 +405,9 @@ struct vine_identity {
  * @hs_rx: handshake messages waiting for @hs_work
  * @hs_work: handshakes, under @lock (session.c)
  * @hs_count: handshake messages sent and taken, by enum vine_hs_attr
+ * @cookie_lock: guards @cookie_secret and @cookie_birth
+ * @cookie_secret: what our cookies are made from, new every 2 minutes
+ * @cookie_birth: jiffies when it was made; 0: not yet
  */
 struct vine_router {
 	struct net *net;
@@ -429,6 +442,9 @@ struct vine_router {
 	struct sk_buff_head hs_rx;
 	struct work_struct hs_work;
 	atomic64_t hs_count[VINE_HS_A_MAX + 1];
+	spinlock_t cookie_lock; /* guards cookie_secret, cookie_birth */
+	u8 cookie_secret[VINE_NOISE_HASH_LEN];
+	unsigned long cookie_birth;
 };
 
 extern unsigned int vine_net_id;
@@ -568,7 +584,8 @@ void vine_rcv_auth(struct vine_router *vr, const struct vine_cfg *cfg,
 		   const struct vine_from *from, enum vine_drop reason);
 
 /* session.c */
-void vine_mac1_key(u8 key[VINE_NOISE_HASH_LEN], const u8 pub[VINE_KEY_LEN]);
+void vine_hs_keys(u8 mac1_key[VINE_NOISE_HASH_LEN],
+		  u8 cookie_key[VINE_NOISE_HASH_LEN], const u8 pub[VINE_KEY_LEN]);
 void vine_sessions_init(struct vine_router *vr);
 void vine_sessions_stop(struct vine_router *vr);
 void vine_sessions_reset(struct vine_peer *p);

@@ -601,6 +601,39 @@ def cmd_resend(a):
     print("sent %d" % len(pkts))
 
 
+def cmd_hsflood(a):
+    """Handshake initiations to --to for --seconds, each from a random
+    address of --spoof (a /16) and port: what a flood from forged
+    sources looks like. Their mac1 is right (the VR's public key is
+    public); the rest is random. Prints how many were sent."""
+    import base64
+    import random
+    import socket
+    import time
+    from vine_noise import MAC, mac1_key
+    with open(a.pub_file) as f:
+        key = mac1_key(base64.b64decode(f.read().strip()))
+    net = ip4(a.spoof) & 0xffff0000
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    body_len = 4 + 32 + 48 + 28 + 16
+    end = time.monotonic() + a.seconds
+    sent = 0
+    while time.monotonic() < end:
+        body = os.urandom(body_len - 16) + bytes(16)
+        hdr = HDR.pack(1, 4, 0, 0, HDR_LEN + body_len, 0, 0, 0,
+                       ip4(a.src_vr), ip4(a.dst_vr), bytes(MAC_LEN))
+        mac1 = MAC(key, hdr + body[:-16])
+        payload = hdr[:MAC_OFF] + mac1 + body
+        src = net | random.randrange(1, 0xfffe)
+        sport = random.randrange(1024, 65535)
+        u = struct.pack("!HHHH", sport, a.port, 8 + len(payload), 0)
+        ip = struct.pack("!BBHHHBBHII", 0x45, 0, 20 + len(u) + len(payload),
+                         0, 0, 64, 17, 0, src, ip4(a.to))
+        s.sendto(ip + u + payload, (a.to, 0))
+        sent += 1
+    print("sent %d" % sent)
+
+
 # --------------------------------------------------------------- counters
 
 def flatten(obj, prefix, out):
@@ -871,6 +904,16 @@ def main():
     s.add_argument("--timeout", type=float, default=10)
     s.add_argument("--fields", help='print "COUNTER TIME_NS {these fields}"')
     s.add_argument("--save", help="append each ViNe packet, in hex, a line")
+
+    s = sub.add_parser("hsflood", help="initiations from forged sources")
+    s.set_defaults(fn=cmd_hsflood)
+    s.add_argument("--to", required=True)
+    s.add_argument("--port", type=int, default=VINE_PORT)
+    s.add_argument("--pub-file", required=True, help="the VR's public key")
+    s.add_argument("--src-vr", required=True, help="a peer it knows")
+    s.add_argument("--dst-vr", required=True)
+    s.add_argument("--spoof", default="198.18.0.0", help="a /16")
+    s.add_argument("--seconds", type=float, default=10)
 
     s = sub.add_parser("resend", help="send packets capture --save wrote")
     s.set_defaults(fn=cmd_resend)

@@ -50,6 +50,7 @@ static const char *const drop_names[] = {
 	[VINE_DROP_HS_REPLAY] = "hs_replay",
 	[VINE_DROP_HS_BUSY] = "hs_busy",
 	[VINE_DROP_NOT_ENCRYPTED] = "not_encrypted",
+	[VINE_DROP_HS_COOKIE] = "hs_cookie",
 };
 
 static_assert(ARRAY_SIZE(drop_names) == VINE_DROP_MAX + 1,
@@ -82,6 +83,8 @@ static const char *const hs_names[] = {
 	[VINE_HS_A_INIT_SENT] = "init_sent",
 	[VINE_HS_A_INIT_RECEIVED] = "init_received",
 	[VINE_HS_A_RESP_RECEIVED] = "resp_received",
+	[VINE_HS_A_COOKIE_SENT] = "cookie_sent",
+	[VINE_HS_A_COOKIE_RECEIVED] = "cookie_received",
 };
 
 static_assert(ARRAY_SIZE(hs_names) == VINE_HS_A_MAX + 1,

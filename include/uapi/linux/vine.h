@@ -57,6 +57,7 @@ enum vine_pkt_type {
 	VINE_PKT_NULL,		/* keepalive; a queue VR's answer to GET */
 	VINE_PKT_INIT,		/* handshake initiation (struct vine_hs_init) */
 	VINE_PKT_RESP,		/* handshake response (struct vine_hs_resp) */
+	VINE_PKT_COOKIE,	/* cookie reply (struct vine_hs_cookie) */
 };
 
 /*
@@ -100,7 +101,7 @@ struct vine_hs_init {
 	__u8	ephemeral[32];
 	__u8	static_enc[32 + 16];	/* the initiator's public key */
 	__u8	ts_enc[12 + 16];	/* TAI64N time */
-	__u8	mac2[16];		/* zero: cookies are not used yet */
+	__u8	mac2[16];		/* with a cookie, else zero */
 } __attribute__((packed));
 
 struct vine_hs_resp {
@@ -108,7 +109,20 @@ struct vine_hs_resp {
 	__be16	receiver;		/* the initiator's index */
 	__u8	ephemeral[32];
 	__u8	empty_enc[16];
-	__u8	mac2[16];		/* zero */
+	__u8	mac2[16];		/* with a cookie, else zero */
+} __attribute__((packed));
+
+/*
+ * A VR under load answers a handshake message without a valid mac2 with
+ * this instead: a cookie for the sender's address and port, encrypted
+ * for the sender (wire-format.rst, "Cookies"). Header: VN 0, counter 0,
+ * flags 0, mac zero.
+ */
+struct vine_hs_cookie {
+	__be16	receiver;		/* the index in the message answered */
+	__be16	reserved;		/* zero */
+	__u8	nonce[24];
+	__u8	cookie_enc[16 + 16];
 } __attribute__((packed));
 
 enum vine_mac_mode {
@@ -214,6 +228,8 @@ enum vine_route_type {
  *	for the CPU as the VR takes
  * @VINE_DROP_NOT_ENCRYPTED: a packet of a session, not encrypted, at a VR
  *	that encrypts (VINE_A_ENCRYPT)
+ * @VINE_DROP_HS_COOKIE: a handshake message without a valid cookie (mac2)
+ *	while the VR is under load: a cookie reply went back instead
  */
 enum vine_drop {
 	VINE_DROP_UNSPEC,
@@ -249,6 +265,7 @@ enum vine_drop {
 	VINE_DROP_HS_REPLAY,
 	VINE_DROP_HS_BUSY,
 	VINE_DROP_NOT_ENCRYPTED,
+	VINE_DROP_HS_COOKIE,
 
 	__VINE_DROP_MAX
 };
@@ -500,6 +517,8 @@ enum vine_hs_attr {
 	VINE_HS_A_INIT_SENT,		/* initiations sent */
 	VINE_HS_A_INIT_RECEIVED,	/* initiations taken and answered */
 	VINE_HS_A_RESP_RECEIVED,	/* responses taken: sessions begun */
+	VINE_HS_A_COOKIE_SENT,		/* cookie replies sent (under load) */
+	VINE_HS_A_COOKIE_RECEIVED,	/* cookie replies taken */
 
 	__VINE_HS_A_MAX
 };
