@@ -142,7 +142,7 @@ static void vine_xmit_one(struct vine_router *vr, const struct vine_cfg *cfg,
 	vh->src_vr = htonl(cfg->id ?: ntohl(saddr));
 	vh->dst_vr = htonl(p->id);
 	if (mac) {
-		key = vine_peer_stamp(vr, p, vh, d->daddr, d->dport);
+		key = vine_peer_stamp(vr, p, vh, d->daddr, d->dport, d->tcp);
 		if (!key && rcu_access_pointer(p->remote) &&
 		    vine_session_stage(p, skb, d->daddr, d->dport)) {
 			/* sent once a handshake completes */

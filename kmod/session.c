@@ -60,6 +60,7 @@ enum {
 struct vine_hs_cb {
 	__be32 saddr;
 	__be16 sport;
+	bool tcp;	/* on a connection from @saddr:@sport */
 };
 
 #define VINE_HS_CB(skb)	((struct vine_hs_cb *)(skb)->cb)
@@ -360,9 +361,11 @@ static void vine_session_endpoint(struct vine_peer *p, __be32 daddr,
 
 /* Ask vr->hs_work for an initiation to @p at @daddr:@dport. */
 static void vine_session_kick(struct vine_router *vr, struct vine_peer *p,
-			      __be32 daddr, __be16 dport)
+			      __be32 daddr, __be16 dport, bool tcp)
 {
 	vine_session_endpoint(p, daddr, dport);
+	if (READ_ONCE(p->hs_tcp) != tcp)
+		WRITE_ONCE(p->hs_tcp, tcp);
 	if (!test_and_set_bit(VINE_HS_WANT, &p->hs_flags))
 		queue_work(vine_wq, &vr->hs_work);
 }
@@ -379,13 +382,14 @@ void vine_session_unknown(struct vine_router *vr, struct vine_peer *p,
 {
 	u64 ep = atomic64_read(&p->hs_endpoint);
 
-	if (!rcu_access_pointer(p->remote) || from->conn)
+	if (!rcu_access_pointer(p->remote))
 		return;
 	if (ep)
 		vine_session_kick(vr, p, VINE_SEEN_ADDR(ep),
-				  htons(VINE_SEEN_PORT(ep)));
-	else
-		vine_session_kick(vr, p, from->saddr, from->sport);
+				  htons(VINE_SEEN_PORT(ep)),
+				  from->conn || READ_ONCE(p->hs_tcp));
+	else if (!from->conn)	/* a TCP source's port is not the VR's */
+		vine_session_kick(vr, p, from->saddr, from->sport, false);
 }
 
 static bool vine_keypair_usable(const struct vine_keypair *kp)
@@ -401,21 +405,22 @@ static bool vine_keypair_usable(const struct vine_keypair *kp)
  * packet, and an initiation to @daddr:@dport is on its way. Under RCU.
  */
 static bool vine_session_stamp(struct vine_router *vr, struct vine_peer *p,
-			       struct vinehdr *vh, __be32 daddr, __be16 dport)
+			       struct vinehdr *vh, __be32 daddr, __be16 dport,
+			       bool tcp)
 {
 	struct vine_keypair *kp = rcu_dereference(p->kp_cur);
 	u64 counter;
 
 	vine_session_endpoint(p, daddr, dport);
 	if (!vine_keypair_usable(kp)) {
-		vine_session_kick(vr, p, daddr, dport);
+		vine_session_kick(vr, p, daddr, dport, tcp);
 		return false;
 	}
 	counter = atomic64_inc_return(&kp->tx_counter);
 	if (time_after(jiffies, kp->born + (kp->initiator ?
 			VINE_REKEY_AFTER : VINE_REKEY_RESPONDER)) ||
 	    counter >= VINE_REKEY_MESSAGES)
-		vine_session_kick(vr, p, daddr, dport);
+		vine_session_kick(vr, p, daddr, dport, tcp);
 	vh->flags |= VINE_F_MAC | VINE_F_SESSION;
 	if (rcu_dereference(vr->cfg)->encrypt)
 		vh->flags |= VINE_F_ENCRYPTED;
@@ -428,18 +433,18 @@ static bool vine_session_stamp(struct vine_router *vr, struct vine_peer *p,
  * The MAC fields of @vh, a packet to @p (flags, counter; with a session,
  * its index), from its static key or its session. The key to MAC the
  * packet with, or NULL: no key, or no session yet (one is on its way, to
- * @daddr:@dport). Under RCU.
+ * @daddr:@dport, over TCP if @tcp). Under RCU.
  */
 const struct vine_key *vine_peer_stamp(struct vine_router *vr,
 				       struct vine_peer *p, struct vinehdr *vh,
-				       __be32 daddr, __be16 dport)
+				       __be32 daddr, __be16 dport, bool tcp)
 {
 	if (!rcu_access_pointer(p->remote)) {
 		vh->flags |= VINE_F_MAC;
 		vh->counter = cpu_to_be64(atomic64_inc_return(&p->tx_counter));
 		return rcu_dereference(p->key);
 	}
-	if (!vine_session_stamp(vr, p, vh, daddr, dport))
+	if (!vine_session_stamp(vr, p, vh, daddr, dport, tcp))
 		return NULL;
 	return vine_session_tx_key(p, vh);
 }
@@ -548,8 +553,7 @@ void vine_hs_queue(struct vine_router *vr, const struct vine_cfg *cfg,
 		goto drop;
 	}
 	vh = (void *)skb->data;
-	/* Handshakes go over UDP only, for now. */
-	if (!p || !rcu_access_pointer(p->remote) || !id || from->conn ||
+	if (!p || !rcu_access_pointer(p->remote) || !id ||
 	    cfg->mac_mode == VINE_MAC_NONE || vh->flags || vh->vnid ||
 	    vh->counter) {
 		p = NULL;
@@ -570,9 +574,10 @@ void vine_hs_queue(struct vine_router *vr, const struct vine_cfg *cfg,
 	/*
 	 * Under load, an initiation is taken only with the cookie of its
 	 * source: the sender proves that it receives at that address what
-	 * it is sent, which a flood from forged addresses cannot.
+	 * it is sent, which a flood from forged addresses cannot. Over TCP,
+	 * its handshake proved that already.
 	 */
-	if (vh->type == VINE_PKT_INIT &&
+	if (vh->type == VINE_PKT_INIT && !from->conn &&
 	    skb_queue_len_lockless(&vr->hs_rx) >= VINE_HS_LOAD) {
 		vine_cookie_of(vr, from->saddr, from->sport, cookie);
 		vine_mac2(cookie, skb, mac);
@@ -595,6 +600,7 @@ queue:
 	}
 	VINE_HS_CB(skb)->saddr = from->saddr;
 	VINE_HS_CB(skb)->sport = from->sport;
+	VINE_HS_CB(skb)->tcp = !!from->conn;
 	skb_queue_tail(&vr->hs_rx, skb);
 	queue_work(vine_wq, &vr->hs_work);
 	return;
@@ -641,18 +647,18 @@ static struct sk_buff *vine_hs_alloc(const struct vine_cfg *cfg,
 }
 
 /*
- * mac1 for @r, and for an initiation to @p (else NULL) mac2 if it gave
- * us a cookie lately; then out by UDP. Consumes @skb and @rt.
+ * mac1 for @r (@p's), and for an initiation mac2 if @p gave us a cookie
+ * lately; then out by UDP, or by TCP if @tcp. Consumes @skb and @rt.
  */
 static void vine_hs_send(struct vine_router *vr, const struct vine_cfg *cfg,
 			 const struct vine_remote *r, struct vine_peer *p,
 			 struct sk_buff *skb, struct rtable *rt, __be32 saddr,
-			 __be32 daddr, __be16 dport)
+			 __be32 daddr, __be16 dport, bool tcp)
 {
 	struct vinehdr *vh = (void *)skb->data;
 
 	vine_mac1(r->mac1_key, skb, vh->mac);
-	if (p) {
+	if (vh->type == VINE_PKT_INIT) {
 		memcpy(p->hs_mac1, vh->mac, VINE_MAC_LEN);
 		if (p->cookie_birth &&
 		    time_before(jiffies, p->cookie_birth + VINE_COOKIE_AGE))
@@ -662,7 +668,12 @@ static void vine_hs_send(struct vine_router *vr, const struct vine_cfg *cfg,
 	memset(VINE_CB(skb), 0, sizeof(struct vine_cb));
 	local_bh_disable();
 	rcu_read_lock();
-	vine_udp_send(vr, cfg, skb, rt, saddr, daddr, dport);
+	if (tcp) {
+		VINE_CB(skb)->tcp = true;
+		vine_send(vr, cfg, p, skb, rt, saddr, daddr, dport);
+	} else {
+		vine_udp_send(vr, cfg, skb, rt, saddr, daddr, dport);
+	}
 	rcu_read_unlock();
 	local_bh_enable();
 }
@@ -710,7 +721,8 @@ static void vine_hs_initiate(struct vine_router *vr, const struct vine_cfg *cfg,
 	memcpy(body->ephemeral, m.ephemeral, sizeof(m.ephemeral));
 	memcpy(body->static_enc, m.static_enc, sizeof(m.static_enc));
 	memcpy(body->ts_enc, m.ts_enc, sizeof(m.ts_enc));
-	vine_hs_send(vr, cfg, r, p, skb, rt, saddr, daddr, dport);
+	vine_hs_send(vr, cfg, r, p, skb, rt, saddr, daddr, dport,
+		     READ_ONCE(p->hs_tcp) || READ_ONCE(p->tcp));
 	atomic64_inc(&vr->hs_count[VINE_HS_A_INIT_SENT]);
 	goto out;
 
@@ -797,7 +809,18 @@ static enum vine_drop vine_hs_rcv_init(struct vine_router *vr,
 	body->receiver = in->sender;
 	memcpy(body->ephemeral, rm.ephemeral, sizeof(rm.ephemeral));
 	memcpy(body->empty_enc, rm.empty_enc, sizeof(rm.empty_enc));
-	vine_hs_send(vr, cfg, r, NULL, out, rt, saddr, daddr, dport);
+	/* Over TCP, the answer goes back on the connection it came on. */
+	if (VINE_HS_CB(skb)->tcp) {
+		struct vine_conn *c;
+
+		rcu_read_lock();
+		c = vine_tcp_find(vr, daddr, dport);
+		if (c)
+			vine_tcp_seen(c, p, false);
+		rcu_read_unlock();
+	}
+	vine_hs_send(vr, cfg, r, p, out, rt, saddr, daddr, dport,
+		     VINE_HS_CB(skb)->tcp);
 	atomic64_inc(&vr->hs_count[VINE_HS_A_INIT_RECEIVED]);
 	reason = VINE_DROP_UNSPEC;
 	goto out;
@@ -891,7 +914,8 @@ static void vine_flush_staged(struct vine_router *vr,
 		*VINE_CB(skb) = cb.vcb;
 		rt = vine_route_to(vr, p, cb.daddr, &saddr);
 		key = IS_ERR(rt) ? NULL :
-		      vine_peer_stamp(vr, p, vh, cb.daddr, cb.dport);
+		      vine_peer_stamp(vr, p, vh, cb.daddr, cb.dport,
+				      cb.vcb.tcp);
 		if (!key || vine_mac(key, cfg->mac_mode, skb, 0, vh->mac)) {
 			if (!IS_ERR(rt))
 				ip_rt_put(rt);
@@ -936,7 +960,8 @@ void vine_session_keepalive(struct vine_router *vr, const struct vine_cfg *cfg,
 	vh->size = htons(skb->len);
 	vh->src_vr = htonl(cfg->id ?: ntohl(saddr));
 	vh->dst_vr = htonl(p->id);
-	key = vine_peer_stamp(vr, p, vh, daddr, dport);
+	VINE_CB(skb)->tcp = READ_ONCE(p->hs_tcp);
+	key = vine_peer_stamp(vr, p, vh, daddr, dport, VINE_CB(skb)->tcp);
 	if (!key || vine_mac(key, cfg->mac_mode, skb, 0, vh->mac)) {
 		kfree_skb(skb);
 		goto err_rt;
@@ -1053,6 +1078,11 @@ void vine_sessions_stop(struct vine_router *vr)
 
 /* Configuration: netlink's, under vr->lock */
 
+static void vine_remote_free_rcu(struct rcu_head *head)
+{
+	kfree_sensitive(container_of(head, struct vine_remote, rcu));
+}
+
 /*
  * Know peer @p by public key @pub, with pre-shared key @psk (or none):
  * its static key and every session it had go.
@@ -1085,7 +1115,7 @@ int vine_remote_set(struct vine_router *vr, struct vine_peer *p,
 	if (!old || memcmp(old->pub, pub, VINE_KEY_LEN))
 		memset(p->hs_last_ts, 0, sizeof(p->hs_last_ts));
 	if (old)
-		kfree_rcu(old, rcu);
+		call_rcu(&old->rcu, vine_remote_free_rcu);	/* the PSK */
 	return 0;
 }
 
@@ -1100,7 +1130,7 @@ bool vine_remote_del(struct vine_router *vr, struct vine_peer *p)
 		return false;
 	vine_sessions_reset(p);
 	memset(p->hs_last_ts, 0, sizeof(p->hs_last_ts));
-	kfree_rcu(old, rcu);
+	call_rcu(&old->rcu, vine_remote_free_rcu);	/* the PSK */
 	return true;
 }
 

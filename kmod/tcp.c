@@ -686,6 +686,27 @@ void vine_tcp_seen(struct vine_conn *c, struct vine_peer *p, bool take)
 		vine_conn_close(old);
 }
 
+/*
+ * The live connection that came from @saddr:@sport, opened to us: where
+ * a handshake message arrived (session.c), looked up again once the
+ * handshake is done. Under RCU, which keeps what it returns.
+ */
+struct vine_conn *vine_tcp_find(struct vine_router *vr, __be32 saddr,
+				__be16 sport)
+{
+	struct vine_conn *c, *found = NULL;
+
+	spin_lock_bh(&vr->conns_lock);
+	list_for_each_entry(c, &vr->conns, node)
+		if (c->accepted && c->daddr == saddr && c->dport == sport &&
+		    READ_ONCE(c->state) != VINE_CONN_DEAD) {
+			found = c;
+			break;
+		}
+	spin_unlock_bh(&vr->conns_lock);
+	return found;
+}
+
 /* Close the connection @p sends on, if any (a channel found dead). */
 void vine_tcp_reset(struct vine_peer *p)
 {

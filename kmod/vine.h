@@ -170,6 +170,7 @@ struct vine_keypair {
  * @kp_next: a responder's new session, until the initiator uses it
  * @hs_flags: work asked of vr->hs_work (session.c)
  * @hs_endpoint: where initiations go, VINE_SEEN(addr, port)
+ * @hs_tcp: over TCP (the route there says so)
  * @last_handshake: jiffies at the last completed handshake, 0 before
  * @staged: packets waiting for a session
  * @hs: our initiation's state (under vr->lock, as the four below)
@@ -211,6 +212,7 @@ struct vine_peer {
 	struct vine_keypair __rcu *kp_next;
 	unsigned long hs_flags;
 	atomic64_t hs_endpoint;
+	bool hs_tcp;
 	unsigned long last_handshake;
 	struct sk_buff_head staged;
 	struct vine_noise hs;
@@ -592,7 +594,7 @@ void vine_sessions_reset(struct vine_peer *p);
 void vine_sessions_free(struct vine_peer *p);
 const struct vine_key *vine_peer_stamp(struct vine_router *vr,
 				       struct vine_peer *p, struct vinehdr *vh,
-				       __be32 daddr, __be16 dport);
+				       __be32 daddr, __be16 dport, bool tcp);
 const struct vine_key *vine_session_tx_key(struct vine_peer *p,
 					   const struct vinehdr *vh);
 bool vine_session_stage(struct vine_peer *p, struct sk_buff *skb,
@@ -645,6 +647,8 @@ void vine_tcp_stop(struct vine_router *vr);
 void vine_tcp_send(struct vine_router *vr, struct vine_peer *p, __be32 daddr,
 		   __be16 dport, struct sk_buff *skb);
 void vine_tcp_seen(struct vine_conn *c, struct vine_peer *p, bool take);
+struct vine_conn *vine_tcp_find(struct vine_router *vr, __be32 saddr,
+				__be16 sport);
 void vine_tcp_reset(struct vine_peer *p);
 void vine_tcp_release(struct vine_peer *p, struct vine_conn *c);
 u8 vine_tcp_state(struct vine_peer *p);

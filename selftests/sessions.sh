@@ -16,7 +16,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 30
+ktap_plan 31
 
 T=$VINE_TMP
 
@@ -149,6 +149,7 @@ check "rekey_secs=4" sh -c 'echo 4 >/sys/module/vine/parameters/rekey_secs'
 ip netns exec b1 $VINE_PY "$VINE_PKT" seqrecv --bind 172.16.2.10 \
 	--port 9000 --out "$T/seq" &
 vine_wait_listen b1 9000 udp
+vine_capture_start 6 "$T/cap4"
 vsnap q0 vrA vrB
 t0=$(date +%s)
 ip netns exec a1 $VINE_PY "$VINE_PKT" seqsend --to 172.16.2.10 --port 9000 \
@@ -168,6 +169,11 @@ check_range "vrA: one handshake about every 4 s of sending" "$hs" \
 check_eq "each answered and taken; no drop on either VR" \
 	"$(vsnap_delta q0 q1 vrA handshakes.resp_received) $(vsnap_delta q0 q1 vrB handshakes.init_received) | $(vdiffs q0 q1 drops '' vrA vrB)" \
 	"$hs $hs | vrA:  | vrB: "
+# Data packets captured at the start of the stream, sessions ago.
+vine_capture_end "$T/cap4" >/dev/null
+old=$(awk '/"type":0,/ { print NR - 1 }' "$T/cap4.txt" | head -n 2 | paste -sd ,)
+check_eq "2 packets captured at the start of the stream, replayed: refused" \
+	"$(old_refused r9 "$T/cap4" "$old" 2)" "2 rx +0 b1 +0"
 check "every peer freed once the namespaces are gone" vine_all_freed
 
 ktap_finished

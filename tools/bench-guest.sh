@@ -20,7 +20,13 @@
 #           h1 goes straight to r1, as a limited VR's replies do
 #   vinet   ViNe (HMAC-SHA-256) with routes of proto tcp: one TCP
 #           connection between r1 and r2
+#   vinee   ViNe with public keys and sessions, encrypted (ChaCha20-
+#           Poly1305), as WireGuard is
 #
+# Then, for wg and vinee: the round trip of a first ping with no session
+# (its handshake included), after the sessions were dropped (the peer
+# removed and set again), as "BENCH CANDIDATE first_ping_us VALUE", a
+# few times.
 # Prints one line per sample: "BENCH CANDIDATE METRIC VALUE", then the
 # scale figures as "BENCH vine METRIC VALUE" (see Documentation/bench.rst).
 #
@@ -39,7 +45,7 @@ REPS=${3:-3}
 SCALE=${4:-1}
 source selftests/lib.sh
 
-CANDS=${BENCH_CANDIDATES:-plain vxlan wg vine0 vine vinep vineb vineq vinet}
+CANDS=${BENCH_CANDIDATES:-plain vxlan wg vine0 vine vinep vineb vineq vinet vinee}
 tmp=$VINE_TMP		# removed at exit, with the namespaces and their iperf3
 
 bench() { echo "BENCH $*"; }
@@ -183,6 +189,45 @@ topo_vine() { topo_vine_mac "$1" "$2" hmac-sha256; }
 topo_vinep() { topo_vine_mac "$1" "$2" poly1305; }
 topo_vineb() { topo_vine_mac "$1" "$2" blake2s; }
 topo_vinet() { topo_vine_mac "$1" "$2" hmac-sha256 "proto tcp"; }
+# Public keys instead of the shared key, and encryption.
+topo_vinee() {
+	local c=$1 b=$2 i j
+	topo_vine_mac "$c" "$b" poly1305 || return 1
+	for i in 1 2; do
+		vinectl genkey >"$b.priv$i" &&
+		vinectl pubkey <"$b.priv$i" >"$b.pub$i" || return 1
+	done
+	for i in 1 2; do
+		j=$((3 - i))
+		ip netns exec "${c}r$i" vinectl vr set private-key "$b.priv$i" \
+			encrypt yes &&
+		ip netns exec "${c}r$i" vinectl key set "10.0.0.$j" public-key \
+			"$(cat "$b.pub$j")" || return 1
+	done
+}
+
+# The first ping's round trip with no session, in us: the peer's key set
+# again (WireGuard: the peer removed and added again) on both routers.
+first_ping() {
+	local c=$1 b=$tmp/$1 i j
+	for i in 1 2; do
+		j=$((3 - i))
+		case $c in
+		wg)
+			ip netns exec "${c}r$i" wg set wg0 peer "$(cat "$b.pub$j")" remove &&
+			ip netns exec "${c}r$i" wg set wg0 peer "$(cat "$b.pub$j")" \
+				endpoint "10.0.0.$j:51820" allowed-ips "172.16.$j.0/24"
+			;;
+		vinee)
+			ip netns exec "${c}r$i" vinectl key set "10.0.0.$j" \
+				public-key "$(cat "$b.pub$j")"
+			;;
+		esac || return 1
+	done
+	ip netns exec "${c}h1" ping -n -c 1 -W 5 172.16.2.10 |
+		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' |
+		awk '{ printf "%.0f\n", $1 * 1000 }'
+}
 
 # The metrics. Each prints one number.
 cpu_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
@@ -268,6 +313,15 @@ for r in $(seq "$REPS"); do
 			*) bench "$c" "$m" "$1" ;;
 			esac
 		done
+	done
+done
+
+for r in $(seq "$REPS"); do
+	for c in $CANDS; do
+		case $c in wg|vinee) ;; *) continue ;; esac
+		out=$(first_ping "$c") && [ -n "$out" ] ||
+			{ echo "bench: $c first_ping failed" >&2; continue; }
+		bench "$c" first_ping_us "$out"
 	done
 done
 

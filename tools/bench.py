@@ -21,7 +21,7 @@ import statistics
 import sys
 
 CANDIDATES = ["plain", "vxlan", "wg", "vine0", "vine", "vinep", "vineb",
-              "vineq", "vinet"]
+              "vineq", "vinet", "vinee"]
 LABELS = {
     "plain": "plain routing",
     "vxlan": "VXLAN",
@@ -32,6 +32,7 @@ LABELS = {
     "vineb": "ViNe BLAKE2s",
     "vineq": "ViNe via queue VR",
     "vinet": "ViNe over TCP",
+    "vinee": "ViNe sessions, encrypted",
 }
 # metric: (label, unit, scale, higher is better)
 METRICS = {
@@ -44,6 +45,7 @@ METRICS = {
     "rtt_load_p50_us": ("RTT p50 under TCP 4", "us", 1, False),
     "rtt_load_p99_us": ("RTT p99 under TCP 4", "us", 1, False),
     "cpu_s_per_gb": ("CPU per GB (TCP 1)", "s", 1, False),
+    "first_ping_us": ("first ping, handshake included", "us", 1, False),
 }
 
 
@@ -186,7 +188,8 @@ def report(output, outdir):
 
     pairs = [(c, "plain") for c in CANDIDATES if c != "plain"]
     pairs += [("vine0", "vxlan"), ("vine", "wg"), ("vinep", "wg"),
-              ("vineb", "wg"), ("vineq", "vine"), ("vinet", "vine")]
+              ("vineb", "wg"), ("vineq", "vine"), ("vinet", "vine"),
+              ("vinee", "wg")]
     for a, b in pairs:
         r = {}
         for m in METRICS:
