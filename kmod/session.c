@@ -612,6 +612,18 @@ drop:
 
 /* The handshake work's side: under vr->lock */
 
+static const struct vine_remote *vine_remote_of(struct vine_router *vr,
+						struct vine_peer *p)
+{
+	return rcu_dereference_protected(p->remote, lockdep_is_held(&vr->lock));
+}
+
+/* The body of the handshake message at @skb->data. */
+static void *vine_hs_body(const struct sk_buff *skb)
+{
+	return skb->data + sizeof(struct vinehdr);
+}
+
 /* TAI64N: seconds since 1970 + 2^62, then nanoseconds, big endian. */
 static void vine_tai64n(u8 ts[VINE_NOISE_TS_LEN])
 {
@@ -682,8 +694,7 @@ static void vine_hs_initiate(struct vine_router *vr, const struct vine_cfg *cfg,
 			     const struct vine_identity *id,
 			     struct vine_peer *p)
 {
-	const struct vine_remote *r = rcu_dereference_protected(p->remote,
-					lockdep_is_held(&vr->lock));
+	const struct vine_remote *r = vine_remote_of(vr, p);
 	u64 ep = atomic64_read(&p->hs_endpoint);
 	__be32 daddr = VINE_SEEN_ADDR(ep);
 	__be16 dport = htons(VINE_SEEN_PORT(ep));
@@ -716,7 +727,7 @@ static void vine_hs_initiate(struct vine_router *vr, const struct vine_cfg *cfg,
 	p->hs_local = vine_new_index(p);
 	p->hs_pending = true;
 	p->hs_sent = jiffies;
-	body = (void *)(skb->data + sizeof(struct vinehdr));
+	body = vine_hs_body(skb);
 	body->sender = htons(p->hs_local);
 	memcpy(body->ephemeral, m.ephemeral, sizeof(m.ephemeral));
 	memcpy(body->static_enc, m.static_enc, sizeof(m.static_enc));
@@ -757,10 +768,8 @@ static enum vine_drop vine_hs_rcv_init(struct vine_router *vr,
 				       const struct vine_identity *id,
 				       struct vine_peer *p, struct sk_buff *skb)
 {
-	const struct vine_remote *r = rcu_dereference_protected(p->remote,
-					lockdep_is_held(&vr->lock));
-	const struct vine_hs_init *in = (void *)(skb->data +
-						 sizeof(struct vinehdr));
+	const struct vine_remote *r = vine_remote_of(vr, p);
+	const struct vine_hs_init *in = vine_hs_body(skb);
 	u8 e_priv[VINE_NOISE_KEY_LEN], ts[VINE_NOISE_TS_LEN];
 	u8 send[VINE_NOISE_KEY_LEN], recv[VINE_NOISE_KEY_LEN];
 	__be32 daddr = VINE_HS_CB(skb)->saddr;
@@ -804,7 +813,7 @@ static enum vine_drop vine_hs_rcv_init(struct vine_router *vr,
 	}
 	memcpy(p->hs_last_ts, ts, sizeof(ts));
 	vine_keypair_install(p, kp);
-	body = (void *)(out->data + sizeof(struct vinehdr));
+	body = vine_hs_body(out);
 	body->sender = htons(kp->local);
 	body->receiver = in->sender;
 	memcpy(body->ephemeral, rm.ephemeral, sizeof(rm.ephemeral));
@@ -845,10 +854,8 @@ static enum vine_drop vine_hs_rcv_resp(struct vine_router *vr,
 				       const struct vine_identity *id,
 				       struct vine_peer *p, struct sk_buff *skb)
 {
-	const struct vine_remote *r = rcu_dereference_protected(p->remote,
-					lockdep_is_held(&vr->lock));
-	const struct vine_hs_resp *in = (void *)(skb->data +
-						 sizeof(struct vinehdr));
+	const struct vine_remote *r = vine_remote_of(vr, p);
+	const struct vine_hs_resp *in = vine_hs_body(skb);
 	u8 send[VINE_NOISE_KEY_LEN], recv[VINE_NOISE_KEY_LEN];
 	enum vine_drop reason = VINE_DROP_HANDSHAKE;
 	struct vine_noise_resp m;
@@ -981,10 +988,8 @@ static enum vine_drop vine_hs_rcv_cookie(struct vine_router *vr,
 					 struct vine_peer *p,
 					 struct sk_buff *skb)
 {
-	const struct vine_remote *r = rcu_dereference_protected(p->remote,
-					lockdep_is_held(&vr->lock));
-	const struct vine_hs_cookie *in = (void *)(skb->data +
-						   sizeof(struct vinehdr));
+	const struct vine_remote *r = vine_remote_of(vr, p);
+	const struct vine_hs_cookie *in = vine_hs_body(skb);
 	u8 cookie[VINE_MAC_LEN];
 
 	if (!p->hs_pending || ntohs(in->receiver) != p->hs_local ||

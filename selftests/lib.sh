@@ -786,3 +786,30 @@ vine_resend() {
 		--to 10.0.0.2 "$@" >/dev/null
 }
 
+# vine_tcp_up: vrA and vrB of vine_topology_up route VN 1 to each other
+# with proto tcp, and a firewall on each drops their ViNe UDP to the
+# other, counted: vine_tcp_udp NS prints how many it dropped.
+vine_tcp_up() {
+	local x m
+	for x in A:2 B:1; do		# VR : the other VR's site and address
+		m=${x#*:}
+		x=${x%:*}
+		ip netns exec "vr$x" vinectl route replace 1 "172.16.$m.0/24" \
+			via "10.0.0.$m" proto tcp || return 1
+		ip netns exec "vr$x" nft -f - <<-NFT || return 1
+		table ip t {
+			counter vineudp { }
+			chain out {
+				type filter hook output priority filter; policy accept;
+				ip daddr 10.0.0.$m udp dport 2247 counter name vineudp drop
+			}
+		}
+		NFT
+	done
+}
+
+vine_tcp_udp() {
+	ip netns exec "$1" nft list counter ip t vineudp |
+		sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+

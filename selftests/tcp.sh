@@ -19,30 +19,8 @@ ktap_plan 27
 check "insmod vine.ko" vine_load
 check_sh "Figure 3-10 topology, MAC hmac-sha256" vine_topology_up hmac-sha256
 
-tcp_up() {
-	local x m
-	for x in A:2 B:1; do		# VR : the other VR's site and address
-		m=${x#*:}
-		x=${x%:*}
-		ip netns exec "vr$x" vinectl route replace 1 "172.16.$m.0/24" \
-			via "10.0.0.$m" proto tcp || return 1
-		ip netns exec "vr$x" nft -f - <<-NFT || return 1
-		table ip t {
-			counter vineudp { }
-			chain out {
-				type filter hook output priority filter; policy accept;
-				ip daddr 10.0.0.$m udp dport 2247 counter name vineudp drop
-			}
-		}
-		NFT
-	done
-}
-check_sh "vrA <-> vrB: routes of proto tcp, their ViNe UDP dropped" tcp_up
+check_sh "vrA <-> vrB: routes of proto tcp, their ViNe UDP dropped" vine_tcp_up
 
-vineudp() {
-	ip netns exec "$1" nft list counter ip t vineudp |
-		sed -n 's/.*packets \([0-9]*\).*/\1/p'
-}
 # estab NS FILTER: established TCP connections matching an ss filter.
 estab() {
 	ip netns exec "$1" ss -Htn state established "$2" | wc -l
@@ -64,7 +42,7 @@ check_eq "TCP a1 -> b1, 4 MiB through the ViNe TCP connection, same SHA-256" \
 vsnap s2 vrA vrB
 # too_big left out: how a1 learns the ViNe MTU, the same over TCP (mtu.sh).
 check_eq "no ViNe UDP between them, no other drop, still one connection" \
-	"$(vineudp vrA) $(vineudp vrB) [$(vdiffs s0 s2 drops too_big vrA vrB)] $(estab vrA 'dport = :2247')" \
+	"$(vine_tcp_udp vrA) $(vine_tcp_udp vrB) [$(vdiffs s0 s2 drops too_big vrA vrB)] $(estab vrA 'dport = :2247')" \
 	"0 0 [vrA:  | vrB: ] 1"
 
 # ---- what the other end sends: not ViNe, or not authentic ---------------

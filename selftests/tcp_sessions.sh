@@ -16,37 +16,15 @@ check "insmod vine.ko" vine_load
 check_sh "Figure 3-10 topology" vine_topology_up
 check_sh "vrA, vrB: key pairs, each the other's public key" vine_session_keys
 
-tcp_up() {
-	local x m
-	for x in A:2 B:1; do		# VR : the other VR's site and address
-		m=${x#*:}
-		x=${x%:*}
-		ip netns exec "vr$x" vinectl route replace 1 "172.16.$m.0/24" \
-			via "10.0.0.$m" proto tcp || return 1
-		ip netns exec "vr$x" nft -f - <<-NFT || return 1
-		table ip t {
-			counter vineudp { }
-			chain out {
-				type filter hook output priority filter; policy accept;
-				ip daddr 10.0.0.$m udp dport 2247 counter name vineudp drop
-			}
-		}
-		NFT
-	done
-}
-check_sh "vrA <-> vrB: routes of proto tcp, their ViNe UDP dropped" tcp_up
+check_sh "vrA <-> vrB: routes of proto tcp, their ViNe UDP dropped" vine_tcp_up
 
-vineudp() {
-	ip netns exec "$1" nft list counter ip t vineudp |
-		sed -n 's/.*packets \([0-9]*\).*/\1/p'
-}
 
 vsnap t0 vrA vrB
 check_eq "a1 -> b1: 5 of 5 replies, the first after a handshake over TCP" \
 	"$(vping a1 172.16.2.10 5)" 5
 vsnap t1 vrA vrB
 check_eq "one handshake; no ViNe UDP tried by either VR" \
-	"$(vsnap_delta t0 t1 vrA handshakes.init_sent) $(vsnap_delta t0 t1 vrA handshakes.resp_received) $(vsnap_delta t0 t1 vrB handshakes.init_received) | $(vineudp vrA) $(vineudp vrB) | $(vpeer vrA 10.0.0.2 tcp)" \
+	"$(vsnap_delta t0 t1 vrA handshakes.init_sent) $(vsnap_delta t0 t1 vrA handshakes.resp_received) $(vsnap_delta t0 t1 vrB handshakes.init_received) | $(vine_tcp_udp vrA) $(vine_tcp_udp vrB) | $(vpeer vrA 10.0.0.2 tcp)" \
 	"1 1 1 | 0 0 | up"
 
 encrypting() {
@@ -68,6 +46,6 @@ check "vrB made a new session over TCP; vrA uses it" \
 	vine_until 40 0.25 '[ "$(vine_pfield vrB 10.0.0.1 session_age_ms)" != none ] &&
 		[ "$(vine_pfield vrA 10.0.0.2 session_age_ms)" -lt $(( $(date +%s%3N) - t_reset )) ]'
 check_eq "a1 -> b1 again: 5 of 5 replies; still no ViNe UDP" \
-	"$(vping a1 172.16.2.10 5) | $(vineudp vrA) $(vineudp vrB)" "5 | 0 0"
+	"$(vping a1 172.16.2.10 5) | $(vine_tcp_udp vrA) $(vine_tcp_udp vrB)" "5 | 0 0"
 
 ktap_finished
