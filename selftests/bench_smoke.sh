@@ -59,8 +59,11 @@ check_eq "large over small tables computed" \
 # backlog (tcp_full; TCP does not slow a UDP sender down) or, with a MAC,
 # the pipes (tx_busy, rx_busy) or waits in them until their CoDel drops
 # (tx_codel, rx_codel).
-check_eq "ViNe routers' drops other than too_big, tcp_full and the pipes'" \
+# vinee: the first-ping figure drops the routers' sessions on purpose; a
+# late packet of the old one is then no_session.
+check_eq "ViNe routers' drops other than too_big, tcp_full, no_session (vinee) and the pipes'" \
 	"$(awk '$1 == "BENCH" && $3 ~ /^drop_/ && $3 != "drop_too_big" &&
 		!($2 ~ /^vinet_/ && $3 == "drop_tcp_full") &&
+		!($2 ~ /^vinee_/ && $3 == "drop_no_session") &&
 		!($2 !~ /^vine0_/ && $3 ~ /^drop_(tx|rx)_(busy|codel)$/)' "$out/output")" ""
 ktap_finished
