@@ -349,47 +349,26 @@ void vine_sessions_free(struct vine_peer *p)
 
 /* The data path's side */
 
-/* Where we send to @p: where initiations and keepalives go. */
+/*
+ * Where and how we send to @p: where initiations and keepalives go, over
+ * TCP or not. Written only when it changes (a shared line).
+ */
 static void vine_session_endpoint(struct vine_peer *p, __be32 daddr,
-				  __be16 dport)
+				  __be16 dport, bool tcp)
 {
 	u64 ep = VINE_SEEN(daddr, dport);
 
 	if (atomic64_read(&p->hs_endpoint) != ep)
 		atomic64_set(&p->hs_endpoint, ep);
-}
-
-/* Ask vr->hs_work for an initiation to @p at @daddr:@dport. */
-static void vine_session_kick(struct vine_router *vr, struct vine_peer *p,
-			      __be32 daddr, __be16 dport, bool tcp)
-{
-	vine_session_endpoint(p, daddr, dport);
 	if (READ_ONCE(p->hs_tcp) != tcp)
 		WRITE_ONCE(p->hs_tcp, tcp);
-	if (!test_and_set_bit(VINE_HS_WANT, &p->hs_flags))
-		queue_work(vine_wq, &vr->hs_work);
 }
 
-/*
- * @p sent a packet in a session we do not have: we restarted, or dropped
- * its sessions. Ask for a handshake, to where we send to it, or if we
- * never did, to where the packet came from. The packet is not
- * authenticated: the initiation waits for the usual rekey timeout,
- * and goes to no other address once we know one. Under RCU.
- */
-void vine_session_unknown(struct vine_router *vr, struct vine_peer *p,
-			  const struct vine_from *from)
+/* Ask vr->hs_work for an initiation to @p, to its endpoint. */
+static void vine_session_kick(struct vine_router *vr, struct vine_peer *p)
 {
-	u64 ep = atomic64_read(&p->hs_endpoint);
-
-	if (!rcu_access_pointer(p->remote))
-		return;
-	if (ep)
-		vine_session_kick(vr, p, VINE_SEEN_ADDR(ep),
-				  htons(VINE_SEEN_PORT(ep)),
-				  from->conn || READ_ONCE(p->hs_tcp));
-	else if (!from->conn)	/* a TCP source's port is not the VR's */
-		vine_session_kick(vr, p, from->saddr, from->sport, false);
+	if (!test_and_set_bit(VINE_HS_WANT, &p->hs_flags))
+		queue_work(vine_wq, &vr->hs_work);
 }
 
 static bool vine_keypair_usable(const struct vine_keypair *kp)
@@ -400,33 +379,65 @@ static bool vine_keypair_usable(const struct vine_keypair *kp)
 }
 
 /*
- * Fill the session fields of @vh, a packet to @p: flags, index, counter.
- * Without a usable session, false: the caller stages or drops the
- * packet, and an initiation to @daddr:@dport is on its way. Under RCU.
+ * @p sent a packet in a session we do not have: we restarted, or dropped
+ * its sessions. If we have none to send with either, ask for a
+ * handshake, to where we send to it, or if we never did, to where the
+ * packet came from. The packet is not authenticated: while we have a
+ * session, forged ones make no handshake; without, an initiation waits
+ * for the usual rekey timeout, and goes to no other address once we
+ * know one. Under RCU.
  */
-static bool vine_session_stamp(struct vine_router *vr, struct vine_peer *p,
-			       struct vinehdr *vh, __be32 daddr, __be16 dport,
-			       bool tcp)
+void vine_session_unknown(struct vine_router *vr, struct vine_peer *p,
+			  const struct vine_from *from)
+{
+	u64 ep = atomic64_read(&p->hs_endpoint);
+
+	if (!rcu_access_pointer(p->remote) ||
+	    vine_keypair_usable(rcu_dereference(p->kp_cur)))
+		return;
+	if (ep) {
+		if (from->conn)
+			vine_session_endpoint(p, VINE_SEEN_ADDR(ep),
+					      htons(VINE_SEEN_PORT(ep)), true);
+	} else if (!from->conn) {  /* a TCP source's port is not the VR's */
+		vine_session_endpoint(p, from->saddr, from->sport, false);
+	} else {
+		return;
+	}
+	vine_session_kick(vr, p);
+}
+
+/*
+ * Fill the session fields of @vh, a packet to @p: flags, index, counter;
+ * the key to MAC it with. Without a usable session, NULL: the caller
+ * stages or drops the packet, and an initiation to @daddr:@dport is on
+ * its way. Under RCU.
+ */
+static const struct vine_key *vine_session_stamp(struct vine_router *vr,
+						 struct vine_peer *p,
+						 struct vinehdr *vh,
+						 __be32 daddr, __be16 dport,
+						 bool tcp)
 {
 	struct vine_keypair *kp = rcu_dereference(p->kp_cur);
 	u64 counter;
 
-	vine_session_endpoint(p, daddr, dport);
+	vine_session_endpoint(p, daddr, dport, tcp);
 	if (!vine_keypair_usable(kp)) {
-		vine_session_kick(vr, p, daddr, dport, tcp);
-		return false;
+		vine_session_kick(vr, p);
+		return NULL;
 	}
 	counter = atomic64_inc_return(&kp->tx_counter);
 	if (time_after(jiffies, kp->born + (kp->initiator ?
 			VINE_REKEY_AFTER : VINE_REKEY_RESPONDER)) ||
 	    counter >= VINE_REKEY_MESSAGES)
-		vine_session_kick(vr, p, daddr, dport, tcp);
+		vine_session_kick(vr, p);
 	vh->flags |= VINE_F_MAC | VINE_F_SESSION;
 	if (rcu_dereference(vr->cfg)->encrypt)
 		vh->flags |= VINE_F_ENCRYPTED;
 	vh->reserved2 = htons(kp->remote);
 	vh->counter = cpu_to_be64(counter);
-	return true;
+	return kp->send;
 }
 
 /*
@@ -444,9 +455,7 @@ const struct vine_key *vine_peer_stamp(struct vine_router *vr,
 		vh->counter = cpu_to_be64(atomic64_inc_return(&p->tx_counter));
 		return rcu_dereference(p->key);
 	}
-	if (!vine_session_stamp(vr, p, vh, daddr, dport, tcp))
-		return NULL;
-	return vine_session_tx_key(p, vh);
+	return vine_session_stamp(vr, p, vh, daddr, dport, tcp);
 }
 
 /* The key a packet stamped for @p is MACed with; NULL if gone. Under RCU. */
@@ -592,12 +601,10 @@ void vine_hs_queue(struct vine_router *vr, const struct vine_cfg *cfg,
 queue:
 	if (skb_queue_len_lockless(&vr->hs_rx) >= VINE_HS_QUEUE_MAX) {
 		reason = VINE_DROP_HS_BUSY;
+		p = NULL;	/* anyone who knows our public key */
 		goto drop;
 	}
-	if (skb_linearize(skb)) {
-		reason = VINE_DROP_MALFORMED;
-		goto drop;
-	}
+	/* Linear: all of it was pulled (the work reads it whole). */
 	VINE_HS_CB(skb)->saddr = from->saddr;
 	VINE_HS_CB(skb)->sport = from->sport;
 	VINE_HS_CB(skb)->tcp = !!from->conn;
@@ -1023,11 +1030,12 @@ static void vine_hs_rcv(struct vine_router *vr, const struct vine_cfg *cfg,
 	}
 	if (reason) {
 		local_bh_disable();
-	rcu_read_lock();
-		vine_drop(vr, NULL, reason == VINE_DROP_HANDSHAKE ? NULL : p,
+		rcu_read_lock();
+		/* Anyone may send or replay these: not the peer's drops. */
+		vine_drop(vr, NULL, reason == VINE_DROP_TX_ERROR ? p : NULL,
 			  reason);
 		rcu_read_unlock();
-	local_bh_enable();
+		local_bh_enable();
 		kfree_skb(skb);
 		return;
 	}
