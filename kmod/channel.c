@@ -94,7 +94,7 @@ void vine_chan_send(struct vine_router *vr, const struct vine_cfg *cfg,
 	vh->src_vr = htonl(cfg->id ?: ntohl(saddr));
 	vh->dst_vr = htonl(p->id);
 	/* Without a session, the next GET or NULL tries again. */
-	key = vine_peer_stamp(vr, p, vh, daddr, dport, READ_ONCE(p->tcp));
+	key = vine_peer_stamp(vr, p, vh, daddr, dport, READ_ONCE(p->tcp), 0);
 	if (!key || vine_mac(key, cfg->mac_mode, skb, 0, vh->mac)) {
 		ip_rt_put(rt);
 		kfree_skb(skb);

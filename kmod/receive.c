@@ -13,9 +13,13 @@
  *     public key
  *   MAC, constant time        bad_mac        (with a MAC mode; encrypted:
  *                                             the tag, and decrypted)
- *   encrypted, if we encrypt  not_encrypted  (a session's packets)
+ *   encrypted, if we encrypt  not_encrypted  (a session's packets but
+ *                                             RELAY, whose inner packet
+ *                                             is checked on its own)
  *   counter not seen before   replay         (with a MAC mode)
  *   a session's keepalive     consumed
+ *   RELAY                     relay.c: its inner packet taken here
+ *                             (from vine_rcv() on), or passed on
  *   GET, NULL: a MAC mode     no_channel     then channel.c takes them
  *   inner IPv4 header         malformed
  *   destination host in VN    wrong_vn       (QUEUE for no host here:
@@ -145,7 +149,7 @@ enum vine_drop vine_verify(struct vine_router *vr, struct vine_peer *p,
 	} else if (vine_mac(key, mode, skb, 0, mac) ||
 		   crypto_memneq(mac, vh->mac, VINE_MAC_LEN)) {
 		return VINE_DROP_BAD_MAC;
-	} else if (kp && encrypt) {
+	} else if (kp && encrypt && vh->type != VINE_PKT_RELAY) {
 		return VINE_DROP_NOT_ENCRYPTED;
 	}
 	if (!vine_replay_check(replay, counter))
@@ -250,7 +254,8 @@ void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 		goto drop;
 	}
 	vh = (void *)skb->data;
-	if (vh->version != VINE_WIRE_VERSION || vh->type > VINE_PKT_COOKIE) {
+	if (vh->version != VINE_WIRE_VERSION || vh->type > VINE_PKT_RELAY ||
+	    (vh->type == VINE_PKT_RELAY && cfg->mac_mode == VINE_MAC_NONE)) {
 		reason = VINE_DROP_BAD_VERSION;
 		goto drop;
 	}
@@ -274,7 +279,7 @@ void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 		reason = VINE_DROP_NOT_FOR_US;
 		goto drop;
 	}
-	if (vh->type >= VINE_PKT_INIT) {
+	if (vh->type >= VINE_PKT_INIT && vh->type <= VINE_PKT_COOKIE) {
 		vine_hs_queue(vr, cfg, skb, from);
 		return;
 	}
@@ -289,7 +294,8 @@ void vine_rcv(struct vine_router *vr, struct sk_buff *skb,
 		p = NULL;	/* not the claimed peer's drop */
 		goto drop;
 	}
-	if (!control && vine_rx_pipe_take(vr, cfg, skb, from))
+	/* A relayed packet is in the pipe already, or needs none. */
+	if (!control && !from->via && vine_rx_pipe_take(vr, cfg, skb, from))
 		return;
 	reason = vine_verify(vr, p, cfg, skb);
 	vine_rcv_auth(vr, cfg, p, skb, from, reason);
@@ -331,9 +337,15 @@ void vine_rcv_auth(struct vine_router *vr, const struct vine_cfg *cfg,
 			reason = VINE_DROP_UNKNOWN_PEER;
 			goto drop;
 		}
-		vine_peer_seen(vr, p, from);
-		if (from->conn)
+		/* Relayed: it came from the relay's address, not @p's. */
+		if (!from->via)
+			vine_peer_seen(vr, p, from);
+		if (from->conn && !from->via)
 			vine_tcp_seen(from->conn, p, type == VINE_PKT_GET);
+		if (type == VINE_PKT_RELAY) {
+			vine_relay_rcv(vr, cfg, p, skb, from);
+			return;
+		}
 		if (control) {
 			vine_chan_rcv(vr, cfg, p, skb, type, from);
 			consume_skb(skb);

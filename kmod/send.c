@@ -85,9 +85,14 @@ static bool vine_fits(const struct sk_buff *skb, unsigned int mtu)
 	return skb->len <= mtu;
 }
 
-/* Where a packet for peer @p goes, and whether it may have to wait. */
+/*
+ * Where a packet for peer @p goes, and whether it may have to wait. With
+ * @hop, @p is a limited VR that @hop (its queue VR, at @daddr:@dport)
+ * relays for: the packet goes in our session with @p, wrapped (relay.c).
+ */
 struct vine_dest {
 	struct vine_peer *p;
+	struct vine_peer *hop;
 	__be32 daddr;
 	__be16 dport;
 	u8 type;	/* enum vine_pkt_type */
@@ -104,6 +109,7 @@ static void vine_xmit_one(struct vine_router *vr, const struct vine_cfg *cfg,
 	enum vine_drop reason = VINE_DROP_TX_ERROR;
 	const struct vine_key *key = NULL;
 	struct vine_peer *p = d->p;
+	u32 via = d->hop ? d->hop->id : 0;
 	bool piped = false, staged = false;
 	unsigned int len, pkts;
 	const struct iphdr *iph;
@@ -142,9 +148,10 @@ static void vine_xmit_one(struct vine_router *vr, const struct vine_cfg *cfg,
 	vh->src_vr = htonl(cfg->id ?: ntohl(saddr));
 	vh->dst_vr = htonl(p->id);
 	if (mac) {
-		key = vine_peer_stamp(vr, p, vh, d->daddr, d->dport, d->tcp);
+		key = vine_peer_stamp(vr, p, vh, d->daddr, d->dport, d->tcp,
+				      via);
 		if (!key && rcu_access_pointer(p->remote) &&
-		    vine_session_stage(p, skb, d->daddr, d->dport)) {
+		    vine_session_stage(p, skb, d->daddr, d->dport, via)) {
 			/* sent once a handshake completes */
 			staged = true;
 			ip_rt_put(rt);
@@ -156,7 +163,8 @@ static void vine_xmit_one(struct vine_router *vr, const struct vine_cfg *cfg,
 			goto drop;
 		}
 		/* The MAC on any CPU, the packet then sent in order (pipe.c). */
-		piped = !d->limited && !d->tcp && vine_pipes_wanted(cfg);
+		piped = !d->limited && !d->tcp && !via &&
+			vine_pipes_wanted(cfg);
 		if (!piped && vine_mac(key, cfg->mac_mode, skb, 0, vh->mac))
 			goto drop;
 	} else {
@@ -179,7 +187,7 @@ count:
 		ip_rt_put(rt);
 		return;
 	}
-	vine_send(vr, cfg, p, skb, rt, saddr, d->daddr, d->dport);
+	vine_send_via(vr, cfg, p, via, skb, rt, saddr, d->daddr, d->dport);
 	return;
 
 drop:
@@ -212,11 +220,25 @@ void vine_xmit(struct vine_router *vr, const struct vine_cfg *cfg,
 	bool mac = cfg->mac_mode != VINE_MAC_NONE;
 	struct sk_buff *segs, *next;
 	enum vine_drop reason;
+	struct vine_peer *far;
 	struct rtable *rt;
 	unsigned int mtu;
 	__be32 saddr;
 
 	VINE_ASSERT_RCU();
+	/*
+	 * A limited VR that we and its queue VR know by public key: our
+	 * session with it goes end to end, through the queue VR.
+	 */
+	far = d.type == VINE_PKT_QUEUE && mac ?
+	      xa_load(&vr->peers, r->dest) : NULL;
+	if (far && far != d.p && rcu_access_pointer(far->remote) &&
+	    rcu_access_pointer(d.p->remote)) {
+		d.hop = d.p;
+		d.p = far;
+		d.type = VINE_PKT_FORWARD;
+		d.limited = false;
+	}
 	/*
 	 * The outer IPv4 length (and, 28 bytes further, our size field)
 	 * must hold the packet with what we add: 16 bits.
@@ -239,7 +261,7 @@ void vine_xmit(struct vine_router *vr, const struct vine_cfg *cfg,
 			goto drop;
 		}
 	}
-	rt = vine_route_to(vr, d.p, d.daddr, &saddr);
+	rt = vine_route_to(vr, d.hop ?: d.p, d.daddr, &saddr);
 	if (IS_ERR(rt)) {
 		reason = VINE_DROP_TX_ERROR;
 		goto drop;
@@ -247,9 +269,11 @@ void vine_xmit(struct vine_router *vr, const struct vine_cfg *cfg,
 
 	/*
 	 * The same limit over TCP: a packet may go on by UDP from a queue
-	 * VR, which could not tell its sender the path's MTU.
+	 * VR, which could not tell its sender the path's MTU. Relayed, it
+	 * has two ViNe headers.
 	 */
-	mtu = dst_mtu(&rt->dst) - VINE_OVERHEAD;
+	mtu = dst_mtu(&rt->dst) - VINE_OVERHEAD -
+	      (d.hop ? sizeof(struct vinehdr) : 0);
 	if (!vine_fits(skb, mtu) && (ip_hdr(skb)->frag_off & htons(IP_DF))) {
 		ip_rt_put(rt);
 		if (!relay)

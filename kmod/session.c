@@ -61,6 +61,7 @@ struct vine_hs_cb {
 	__be32 saddr;
 	__be16 sport;
 	bool tcp;	/* on a connection from @saddr:@sport */
+	u32 via;	/* relayed by that VR (@saddr:@sport) */
 };
 
 #define VINE_HS_CB(skb)	((struct vine_hs_cb *)(skb)->cb)
@@ -70,6 +71,7 @@ struct vine_stage_cb {
 	struct vine_cb vcb;
 	__be32 daddr;
 	__be16 dport;
+	u32 via;	/* through that VR, at @daddr:@dport */
 };
 
 #define VINE_STAGE_CB(skb)	((struct vine_stage_cb *)(skb)->cb)
@@ -351,10 +353,11 @@ void vine_sessions_free(struct vine_peer *p)
 
 /*
  * Where and how we send to @p: where initiations and keepalives go, over
- * TCP or not. Written only when it changes (a shared line).
+ * TCP or not, through VR @via (a queue VR at @daddr:@dport) or not.
+ * Written only when it changes (a shared line).
  */
 static void vine_session_endpoint(struct vine_peer *p, __be32 daddr,
-				  __be16 dport, bool tcp)
+				  __be16 dport, bool tcp, u32 via)
 {
 	u64 ep = VINE_SEEN(daddr, dport);
 
@@ -362,6 +365,8 @@ static void vine_session_endpoint(struct vine_peer *p, __be32 daddr,
 		atomic64_set(&p->hs_endpoint, ep);
 	if (READ_ONCE(p->hs_tcp) != tcp)
 		WRITE_ONCE(p->hs_tcp, tcp);
+	if (READ_ONCE(p->hs_via) != via)
+		WRITE_ONCE(p->hs_via, via);
 }
 
 /* Ask vr->hs_work for an initiation to @p, to its endpoint. */
@@ -396,11 +401,14 @@ void vine_session_unknown(struct vine_router *vr, struct vine_peer *p,
 	    vine_keypair_usable(rcu_dereference(p->kp_cur)))
 		return;
 	if (ep) {
-		if (from->conn)
+		if (from->conn && !from->via)
 			vine_session_endpoint(p, VINE_SEEN_ADDR(ep),
-					      htons(VINE_SEEN_PORT(ep)), true);
-	} else if (!from->conn) {  /* a TCP source's port is not the VR's */
-		vine_session_endpoint(p, from->saddr, from->sport, false);
+					      htons(VINE_SEEN_PORT(ep)), true,
+					      READ_ONCE(p->hs_via));
+	} else if (!from->conn || from->via) {
+		/* A TCP source's port is not the VR's, but a relay's is. */
+		vine_session_endpoint(p, from->saddr, from->sport,
+				      !!from->conn, from->via);
 	} else {
 		return;
 	}
@@ -410,19 +418,20 @@ void vine_session_unknown(struct vine_router *vr, struct vine_peer *p,
 /*
  * Fill the session fields of @vh, a packet to @p: flags, index, counter;
  * the key to MAC it with. Without a usable session, NULL: the caller
- * stages or drops the packet, and an initiation to @daddr:@dport is on
- * its way. Under RCU.
+ * stages or drops the packet, and an initiation to @daddr:@dport (through
+ * @via) is on its way. A RELAY packet is MACed, never encrypted: what it
+ * carries is protected end to end. Under RCU.
  */
 static const struct vine_key *vine_session_stamp(struct vine_router *vr,
 						 struct vine_peer *p,
 						 struct vinehdr *vh,
 						 __be32 daddr, __be16 dport,
-						 bool tcp)
+						 bool tcp, u32 via)
 {
 	struct vine_keypair *kp = rcu_dereference(p->kp_cur);
 	u64 counter;
 
-	vine_session_endpoint(p, daddr, dport, tcp);
+	vine_session_endpoint(p, daddr, dport, tcp, via);
 	if (!vine_keypair_usable(kp)) {
 		vine_session_kick(vr, p);
 		return NULL;
@@ -433,7 +442,7 @@ static const struct vine_key *vine_session_stamp(struct vine_router *vr,
 	    counter >= VINE_REKEY_MESSAGES)
 		vine_session_kick(vr, p);
 	vh->flags |= VINE_F_MAC | VINE_F_SESSION;
-	if (rcu_dereference(vr->cfg)->encrypt)
+	if (rcu_dereference(vr->cfg)->encrypt && vh->type != VINE_PKT_RELAY)
 		vh->flags |= VINE_F_ENCRYPTED;
 	vh->reserved2 = htons(kp->remote);
 	vh->counter = cpu_to_be64(counter);
@@ -444,18 +453,19 @@ static const struct vine_key *vine_session_stamp(struct vine_router *vr,
  * The MAC fields of @vh, a packet to @p (flags, counter; with a session,
  * its index), from its static key or its session. The key to MAC the
  * packet with, or NULL: no key, or no session yet (one is on its way, to
- * @daddr:@dport, over TCP if @tcp). Under RCU.
+ * @daddr:@dport, over TCP if @tcp, through VR @via if not 0). Under RCU.
  */
 const struct vine_key *vine_peer_stamp(struct vine_router *vr,
 				       struct vine_peer *p, struct vinehdr *vh,
-				       __be32 daddr, __be16 dport, bool tcp)
+				       __be32 daddr, __be16 dport, bool tcp,
+				       u32 via)
 {
 	if (!rcu_access_pointer(p->remote)) {
 		vh->flags |= VINE_F_MAC;
 		vh->counter = cpu_to_be64(atomic64_inc_return(&p->tx_counter));
 		return rcu_dereference(p->key);
 	}
-	return vine_session_stamp(vr, p, vh, daddr, dport, tcp);
+	return vine_session_stamp(vr, p, vh, daddr, dport, tcp, via);
 }
 
 /* The key a packet stamped for @p is MACed with; NULL if gone. Under RCU. */
@@ -473,7 +483,7 @@ const struct vine_key *vine_session_tx_key(struct vine_peer *p,
  * for @p until a handshake completes; false if too many wait already.
  */
 bool vine_session_stage(struct vine_peer *p, struct sk_buff *skb,
-			__be32 daddr, __be16 dport)
+			__be32 daddr, __be16 dport, u32 via)
 {
 	struct vine_stage_cb *cb = VINE_STAGE_CB(skb);
 
@@ -481,6 +491,7 @@ bool vine_session_stage(struct vine_peer *p, struct sk_buff *skb,
 	cb->vcb = *VINE_CB(skb);
 	cb->daddr = daddr;
 	cb->dport = dport;
+	cb->via = via;
 	spin_lock_bh(&p->staged.lock);
 	if (skb_queue_len(&p->staged) >= VINE_STAGED_MAX) {
 		spin_unlock_bh(&p->staged.lock);
@@ -584,9 +595,9 @@ void vine_hs_queue(struct vine_router *vr, const struct vine_cfg *cfg,
 	 * Under load, an initiation is taken only with the cookie of its
 	 * source: the sender proves that it receives at that address what
 	 * it is sent, which a flood from forged addresses cannot. Over TCP,
-	 * its handshake proved that already.
+	 * its handshake proved that already; relayed, the relay's MAC.
 	 */
-	if (vh->type == VINE_PKT_INIT && !from->conn &&
+	if (vh->type == VINE_PKT_INIT && !from->conn && !from->via &&
 	    skb_queue_len_lockless(&vr->hs_rx) >= VINE_HS_LOAD) {
 		vine_cookie_of(vr, from->saddr, from->sport, cookie);
 		vine_mac2(cookie, skb, mac);
@@ -608,6 +619,7 @@ queue:
 	VINE_HS_CB(skb)->saddr = from->saddr;
 	VINE_HS_CB(skb)->sport = from->sport;
 	VINE_HS_CB(skb)->tcp = !!from->conn;
+	VINE_HS_CB(skb)->via = from->via;
 	skb_queue_tail(&vr->hs_rx, skb);
 	queue_work(vine_wq, &vr->hs_work);
 	return;
@@ -667,12 +679,13 @@ static struct sk_buff *vine_hs_alloc(const struct vine_cfg *cfg,
 
 /*
  * mac1 for @r (@p's), and for an initiation mac2 if @p gave us a cookie
- * lately; then out by UDP, or by TCP if @tcp. Consumes @skb and @rt.
+ * lately; then out by UDP, or by TCP if @tcp, through VR @via if not 0.
+ * Consumes @skb and @rt.
  */
 static void vine_hs_send(struct vine_router *vr, const struct vine_cfg *cfg,
 			 const struct vine_remote *r, struct vine_peer *p,
 			 struct sk_buff *skb, struct rtable *rt, __be32 saddr,
-			 __be32 daddr, __be16 dport, bool tcp)
+			 __be32 daddr, __be16 dport, bool tcp, u32 via)
 {
 	struct vinehdr *vh = (void *)skb->data;
 
@@ -687,7 +700,10 @@ static void vine_hs_send(struct vine_router *vr, const struct vine_cfg *cfg,
 	memset(VINE_CB(skb), 0, sizeof(struct vine_cb));
 	local_bh_disable();
 	rcu_read_lock();
-	if (tcp) {
+	if (via) {
+		VINE_CB(skb)->tcp = tcp;
+		vine_send_via(vr, cfg, p, via, skb, rt, saddr, daddr, dport);
+	} else if (tcp) {
 		VINE_CB(skb)->tcp = true;
 		vine_send(vr, cfg, p, skb, rt, saddr, daddr, dport);
 	} else {
@@ -705,6 +721,7 @@ static void vine_hs_initiate(struct vine_router *vr, const struct vine_cfg *cfg,
 	u64 ep = atomic64_read(&p->hs_endpoint);
 	__be32 daddr = VINE_SEEN_ADDR(ep);
 	__be16 dport = htons(VINE_SEEN_PORT(ep));
+	u32 via = READ_ONCE(p->hs_via);
 	u8 e_priv[VINE_NOISE_KEY_LEN], ts[VINE_NOISE_TS_LEN];
 	struct vine_noise_init m;
 	struct vine_hs_init *body;
@@ -717,7 +734,7 @@ static void vine_hs_initiate(struct vine_router *vr, const struct vine_cfg *cfg,
 	if (p->hs_pending &&
 	    time_before(jiffies, p->hs_sent + VINE_REKEY_TIMEOUT))
 		return;
-	rt = vine_route_to(vr, p, daddr, &saddr);
+	rt = vine_route_via(vr, p, via, daddr, &saddr);
 	if (IS_ERR(rt))
 		return;
 	skb = vine_hs_alloc(cfg, p, VINE_PKT_INIT, sizeof(*body), saddr);
@@ -740,7 +757,7 @@ static void vine_hs_initiate(struct vine_router *vr, const struct vine_cfg *cfg,
 	memcpy(body->static_enc, m.static_enc, sizeof(m.static_enc));
 	memcpy(body->ts_enc, m.ts_enc, sizeof(m.ts_enc));
 	vine_hs_send(vr, cfg, r, p, skb, rt, saddr, daddr, dport,
-		     READ_ONCE(p->hs_tcp) || READ_ONCE(p->tcp));
+		     READ_ONCE(p->hs_tcp) || (!via && READ_ONCE(p->tcp)), via);
 	atomic64_inc(&vr->hs_count[VINE_HS_A_INIT_SENT]);
 	goto out;
 
@@ -781,6 +798,7 @@ static enum vine_drop vine_hs_rcv_init(struct vine_router *vr,
 	u8 send[VINE_NOISE_KEY_LEN], recv[VINE_NOISE_KEY_LEN];
 	__be32 daddr = VINE_HS_CB(skb)->saddr;
 	__be16 dport = VINE_HS_CB(skb)->sport;
+	u32 via = VINE_HS_CB(skb)->via;
 	enum vine_drop reason = VINE_DROP_HANDSHAKE;
 	struct vine_noise_init m;
 	struct vine_noise_resp rm;
@@ -801,7 +819,8 @@ static enum vine_drop vine_hs_rcv_init(struct vine_router *vr,
 		reason = VINE_DROP_HS_REPLAY;
 		goto out;
 	}
-	rt = vine_route_to(vr, p, daddr, &saddr);
+	/* The answer goes back the way the initiation came: relayed too. */
+	rt = vine_route_via(vr, p, via, daddr, &saddr);
 	if (IS_ERR(rt)) {
 		reason = VINE_DROP_TX_ERROR;
 		goto out;
@@ -826,7 +845,7 @@ static enum vine_drop vine_hs_rcv_init(struct vine_router *vr,
 	memcpy(body->ephemeral, rm.ephemeral, sizeof(rm.ephemeral));
 	memcpy(body->empty_enc, rm.empty_enc, sizeof(rm.empty_enc));
 	/* Over TCP, the answer goes back on the connection it came on. */
-	if (VINE_HS_CB(skb)->tcp) {
+	if (VINE_HS_CB(skb)->tcp && !via) {
 		struct vine_conn *c;
 
 		rcu_read_lock();
@@ -836,7 +855,7 @@ static enum vine_drop vine_hs_rcv_init(struct vine_router *vr,
 		rcu_read_unlock();
 	}
 	vine_hs_send(vr, cfg, r, p, out, rt, saddr, daddr, dport,
-		     VINE_HS_CB(skb)->tcp);
+		     VINE_HS_CB(skb)->tcp, via);
 	atomic64_inc(&vr->hs_count[VINE_HS_A_INIT_RECEIVED]);
 	reason = VINE_DROP_UNSPEC;
 	goto out;
@@ -926,10 +945,10 @@ static void vine_flush_staged(struct vine_router *vr,
 		__be32 saddr;
 
 		*VINE_CB(skb) = cb.vcb;
-		rt = vine_route_to(vr, p, cb.daddr, &saddr);
+		rt = vine_route_via(vr, p, cb.via, cb.daddr, &saddr);
 		key = IS_ERR(rt) ? NULL :
 		      vine_peer_stamp(vr, p, vh, cb.daddr, cb.dport,
-				      cb.vcb.tcp);
+				      cb.vcb.tcp, cb.via);
 		if (!key || vine_mac(key, cfg->mac_mode, skb, 0, vh->mac)) {
 			if (!IS_ERR(rt))
 				ip_rt_put(rt);
@@ -937,7 +956,8 @@ static void vine_flush_staged(struct vine_router *vr,
 			kfree_skb(skb);
 			continue;
 		}
-		vine_send(vr, cfg, p, skb, rt, saddr, cb.daddr, cb.dport);
+		vine_send_via(vr, cfg, p, cb.via, skb, rt, saddr, cb.daddr,
+			      cb.dport);
 		sent = true;
 	}
 	if (!sent)
@@ -953,6 +973,7 @@ void vine_session_keepalive(struct vine_router *vr, const struct vine_cfg *cfg,
 	u64 ep = atomic64_read(&p->hs_endpoint);
 	__be32 daddr = VINE_SEEN_ADDR(ep);
 	__be16 dport = htons(VINE_SEEN_PORT(ep));
+	u32 via = READ_ONCE(p->hs_via);
 	const struct vine_key *key;
 	struct vinehdr *vh;
 	struct sk_buff *skb;
@@ -961,7 +982,7 @@ void vine_session_keepalive(struct vine_router *vr, const struct vine_cfg *cfg,
 
 	if (!ep)
 		return;
-	rt = vine_route_to(vr, p, daddr, &saddr);
+	rt = vine_route_via(vr, p, via, daddr, &saddr);
 	if (IS_ERR(rt))
 		return;
 	skb = alloc_skb(LL_MAX_HEADER + VINE_OVERHEAD, GFP_ATOMIC);
@@ -975,12 +996,13 @@ void vine_session_keepalive(struct vine_router *vr, const struct vine_cfg *cfg,
 	vh->src_vr = htonl(cfg->id ?: ntohl(saddr));
 	vh->dst_vr = htonl(p->id);
 	VINE_CB(skb)->tcp = READ_ONCE(p->hs_tcp);
-	key = vine_peer_stamp(vr, p, vh, daddr, dport, VINE_CB(skb)->tcp);
+	key = vine_peer_stamp(vr, p, vh, daddr, dport, VINE_CB(skb)->tcp,
+			      via);
 	if (!key || vine_mac(key, cfg->mac_mode, skb, 0, vh->mac)) {
 		kfree_skb(skb);
 		goto err_rt;
 	}
-	vine_send(vr, cfg, p, skb, rt, saddr, daddr, dport);
+	vine_send_via(vr, cfg, p, via, skb, rt, saddr, daddr, dport);
 	return;
 
 err_rt:

@@ -212,6 +212,7 @@ struct vine_peer {
 	struct vine_keypair __rcu *kp_next;
 	unsigned long hs_flags;
 	atomic64_t hs_endpoint;
+	u32 hs_via;	/* 0, or the VR through which the endpoint relays */
 	bool hs_tcp;
 	unsigned long last_handshake;
 	struct sk_buff_head staged;
@@ -230,6 +231,7 @@ struct vine_from {
 	__be32 saddr;
 	__be16 sport;
 	__be32 daddr;
+	u32 via;	/* 0, or it is the inner packet of a RELAY from VR @via */
 	struct vine_conn *conn;	/* NULL: UDP */
 };
 
@@ -568,6 +570,21 @@ void vine_chan_conn_gone(struct vine_peer *p);
 void vine_nl_channel(struct vine_router *vr, struct vine_peer *p, u8 state,
 		     gfp_t gfp);
 
+/* relay.c */
+struct rtable *vine_route_via(struct vine_router *vr, struct vine_peer *p,
+			      u32 via, __be32 daddr, __be32 *saddr);
+void vine_send_via(struct vine_router *vr, const struct vine_cfg *cfg,
+		   struct vine_peer *p, u32 via, struct sk_buff *skb,
+		   struct rtable *rt, __be32 saddr, __be32 daddr,
+		   __be16 dport);
+void vine_relay_send(struct vine_router *vr, const struct vine_cfg *cfg,
+		     struct vine_peer *hop, struct sk_buff *skb,
+		     struct rtable *rt, __be32 saddr, __be32 daddr,
+		     __be16 dport);
+void vine_relay_rcv(struct vine_router *vr, const struct vine_cfg *cfg,
+		    struct vine_peer *p, struct sk_buff *skb,
+		    const struct vine_from *from);
+
 /* udp.c */
 int vine_socket_open(struct vine_router *vr, u16 port);
 void vine_socket_close(struct vine_router *vr);
@@ -594,11 +611,12 @@ void vine_sessions_reset(struct vine_peer *p);
 void vine_sessions_free(struct vine_peer *p);
 const struct vine_key *vine_peer_stamp(struct vine_router *vr,
 				       struct vine_peer *p, struct vinehdr *vh,
-				       __be32 daddr, __be16 dport, bool tcp);
+				       __be32 daddr, __be16 dport, bool tcp,
+				       u32 via);
 const struct vine_key *vine_session_tx_key(struct vine_peer *p,
 					   const struct vinehdr *vh);
 bool vine_session_stage(struct vine_peer *p, struct sk_buff *skb,
-			__be32 daddr, __be16 dport);
+			__be32 daddr, __be16 dport, u32 via);
 struct vine_keypair *vine_session_rx(struct vine_peer *p,
 				     const struct vinehdr *vh);
 void vine_session_confirmed(struct vine_router *vr, struct vine_peer *p,

@@ -755,6 +755,27 @@ vine_session_keys() {
 	ip netns exec vrB vinectl key set 10.0.0.1 public-key "$(cat "$VINE_TMP/pub.A")"
 }
 
+# vine_limited_keys: for vrQ, vrR and vrL of vine_limited_up, a key pair
+# each (in $VINE_TMP/priv.X, pub.X), the others' public keys instead of
+# the static keys vine_limited_up set, and encryption (encrypt yes).
+vine_limited_keys() {
+	local x y
+	local -A addr=([Q]=10.0.0.1 [R]=10.0.0.2 [L]=$L)
+	for x in Q R L; do
+		vinectl genkey >"$VINE_TMP/priv.$x" &&
+		vinectl pubkey <"$VINE_TMP/priv.$x" >"$VINE_TMP/pub.$x" &&
+		ip netns exec "vr$x" vinectl vr set private-key "$VINE_TMP/priv.$x" \
+			encrypt yes || return 1
+	done
+	for x in Q R L; do
+		for y in Q R L; do
+			[ "$x" = "$y" ] && continue
+			ip netns exec "vr$x" vinectl key set "${addr[$y]}" public-key \
+				"$(cat "$VINE_TMP/pub.$y")" || return 1
+		done
+	done
+}
+
 # vine_pfield NS PEER FIELD: one field of `vinectl -j peer show`, or "none".
 vine_pfield() {
 	ip netns exec "$1" vinectl -j peer show "$2" >"$VINE_TMP/peer.json" &&

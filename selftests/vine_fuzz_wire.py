@@ -39,7 +39,7 @@ MAX_FRAME = 0xffff              # the size field
 # QUEUE packet relayed (which the hook's own packets can cause too).
 RX_REASONS = {"malformed", "bad_version", "not_for_us", "unknown_peer",
               "bad_mac", "replay", "wrong_vn", "delivery", "no_channel",
-              "rx_busy", "rx_codel", "bad_source"}
+              "rx_busy", "rx_codel", "bad_source", "relay_denied"}
 RELAY_REASONS = {"no_route", "route_disabled", "loop", "ttl"}
 assert RX_REASONS | RELAY_REASONS <= set(DROPS.values())
 
@@ -239,7 +239,7 @@ class WireFuzz(Reporter):
         r = self.rng
         if ptype is None:
             ptype = weighted(r, [(FORWARD, 45), (QUEUE, 25), (GET, 12),
-                                 (NULL, 12), (r.choice([4, 5, 127, 255]),
+                                 (NULL, 12), (r.choice([4, 5, 7, 127, 255]),
                                               0 if good else 6)])
         control = ptype in (GET, NULL)
         body = self.chan_body() if control else self.inner(room - HLEN)

@@ -19,9 +19,13 @@
                      --bytes N
         move exactly N bytes over TCP; both print "BYTES SHA256"
     vine_pkt.py capture --iface IF --ready F [--key-file F] [--count N]
-                        [--fields F,F...]
+                        [--src A] [--dst A] [--port P|0] [--fields F,F...]
         print ViNe packets seen on an interface, one JSON object a line,
-        their MAC checked with the key (--fields: "COUNTER TIME_NS {F...}")
+        their MAC checked with the key (--fields: "COUNTER TIME_NS {F...}");
+        of a RELAY packet, also the header of the ViNe packet it carries
+        (relay_type, relay_flags, relay_src_vr, relay_dst_vr, relay_body:
+        its length after that header); of any, inner_sha256: the SHA-256
+        of what follows the header
     vine_pkt.py flat DIR NAME...
         flatten DIR/NAME.json (vinectl -j stats) or DIR/NAME.snmp
         (/proc/net/snmp) into DIR/NAME: one "path value" line per leaf
@@ -54,6 +58,7 @@ MAC_LEN = 16
 F_MAC = 0x01
 F_SESSION = 0x04
 F_ENCRYPTED = 0x08
+PKT_RELAY = 7
 VINE_PORT = 2247
 
 assert HDR_LEN == 44
@@ -515,6 +520,7 @@ def cmd_tcp_source(a):
 # ---------------------------------------------------------------- capture
 
 def cmd_capture(a):
+    import hashlib
     import json
     import select
     import socket
@@ -541,10 +547,11 @@ def cmd_capture(a):
         if ip[9] != 17 or frag & 0x3fff:
             continue
         sport, dport, ulen = struct.unpack("!HHH", ip[ihl:ihl + 6])
-        if dport != a.port:
+        if a.port and dport != a.port:
             continue
         osrc = socket.inet_ntoa(ip[12:16])
-        if a.src and osrc != a.src:
+        odst = socket.inet_ntoa(ip[16:20])
+        if a.src and osrc != a.src or a.dst and odst != a.dst:
             continue
         payload = ip[ihl + 8:ihl + ulen]
         if len(payload) < HDR_LEN:
@@ -552,16 +559,21 @@ def cmd_capture(a):
         (ver, ptype, flags, res, size, res2, counter, vnid, src_vr, dst_vr,
          mac) = HDR.unpack(payload[:HDR_LEN])
         inner = payload[HDR_LEN:]
-        rec = {"outer_src": osrc,
-               "outer_dst": socket.inet_ntoa(ip[16:20]),
+        rec = {"outer_src": osrc, "outer_dst": odst,
                "outer_df": bool(frag & 0x4000), "sport": sport,
                "dport": dport, "udp_len": ulen, "version": ver,
                "type": ptype, "flags": flags, "reserved": res,
                "reserved2": res2, "size": size, "counter": counter,
                "vnid": vnid, "src_vr": ip4s(src_vr),
                "dst_vr": ip4s(dst_vr), "inner_len": len(inner),
+               "inner_sha256": hashlib.sha256(inner).hexdigest(),
                "time_ns": time.time_ns()}
-        if len(inner) >= 20:
+        if ptype == PKT_RELAY and len(inner) >= HDR_LEN:
+            r = HDR.unpack(inner[:HDR_LEN])
+            rec.update(relay_type=r[1], relay_flags=r[2],
+                       relay_src_vr=ip4s(r[8]), relay_dst_vr=ip4s(r[9]),
+                       relay_body=len(inner) - HDR_LEN)
+        elif len(inner) >= 20:
             rec["inner_ttl"] = inner[8]
             rec["inner_src"] = socket.inet_ntoa(inner[12:16])
             rec["inner_dst"] = socket.inet_ntoa(inner[16:20])
@@ -897,8 +909,10 @@ def main():
     s.set_defaults(fn=cmd_capture)
     s.add_argument("--iface", required=True)
     s.add_argument("--ready", required=True)
-    s.add_argument("--port", type=int, default=VINE_PORT)
-    s.add_argument("--src")
+    s.add_argument("--port", type=int, default=VINE_PORT,
+                   help="UDP destination port; 0: any")
+    s.add_argument("--src", help="outer source address")
+    s.add_argument("--dst", help="outer destination address")
     s.add_argument("--key-file")
     s.add_argument("--count", type=int, default=1)
     s.add_argument("--timeout", type=float, default=10)

@@ -58,7 +58,18 @@ enum vine_pkt_type {
 	VINE_PKT_INIT,		/* handshake initiation (struct vine_hs_init) */
 	VINE_PKT_RESP,		/* handshake response (struct vine_hs_resp) */
 	VINE_PKT_COOKIE,	/* cookie reply (struct vine_hs_cookie) */
+	VINE_PKT_RELAY,		/* a whole ViNe packet for a queue VR to pass on */
 };
+
+/*
+ * A RELAY packet carries, after its header (VN 0, MAC only, in the
+ * session of the two VRs of this hop), a whole ViNe packet that another
+ * VR made for a third: a data packet in their own session, or one of
+ * their handshake messages. A queue VR passes that inner packet on
+ * unchanged, in a RELAY of its own, to a limited VR it serves, or from
+ * one to the VR it names; it cannot read or alter it (wire-format.rst,
+ * "Relayed sessions").
+ */
 
 /*
  * The body of GET and NULL packets (after the ViNe header, VN id 0): the
@@ -230,6 +241,10 @@ enum vine_route_type {
  *	that encrypts (VINE_A_ENCRYPT)
  * @VINE_DROP_HS_COOKIE: a handshake message without a valid cookie (mac2)
  *	while the VR is under load: a cookie reply went back instead
+ * @VINE_DROP_RELAY_DENIED: a RELAY packet this VR neither takes nor
+ *	passes on: from or for a VR not known by its public key, for a VR
+ *	that is neither ours (a limited VR we serve) nor served by the
+ *	sender, or an inner packet that is not its sender's own
  */
 enum vine_drop {
 	VINE_DROP_UNSPEC,
@@ -266,6 +281,7 @@ enum vine_drop {
 	VINE_DROP_HS_BUSY,
 	VINE_DROP_NOT_ENCRYPTED,
 	VINE_DROP_HS_COOKIE,
+	VINE_DROP_RELAY_DENIED,
 
 	__VINE_DROP_MAX
 };
