@@ -26,7 +26,10 @@
 # Then, for wg and vinee: the round trip of a first ping with no session
 # (its handshake included), after the sessions were dropped (the peer
 # removed and set again), as "BENCH CANDIDATE first_ping_us VALUE", a
-# few times.
+# few times. And with VINE_KO_SELFTEST (a VINE_SELFTEST=y build of the
+# module): the handshakes a second one CPU completes, from its selftest's
+# line, as "BENCH vinee hs_per_s" (both sides) and "hs_resp_per_s" (the
+# responder's part).
 # Prints one line per sample: "BENCH CANDIDATE METRIC VALUE", then the
 # scale figures as "BENCH vine METRIC VALUE" (see Documentation/bench.rst).
 #
@@ -275,6 +278,20 @@ m_rtt() {
 	ip netns exec "${1}h1" ping -n -c "$((T * 40))" -i 0.02 -W 1 172.16.2.10 |
 		python3 tools/bench.py ping
 }
+
+# Handshakes a second, from the selftest module's own measurement.
+if [ -n "${VINE_KO_SELFTEST:-}" ] && [[ " $CANDS " == *" vinee "* ]]; then
+	mark=vine-bench-$$
+	echo "$mark" >/dev/kmsg
+	VINE_KO=$VINE_KO_SELFTEST vine_load selftest=1 ||
+		die "cannot load $VINE_KO_SELFTEST"
+	set -- $(dmesg -t | sed -n "/^$mark\$/,\$p" |
+		sed -n 's/^vine: *# handshakes a second on one CPU: \([0-9]*\) both sides, \([0-9]*\) .*/\1 \2/p')
+	[ $# = 2 ] || die "no handshake rate in the kernel log"
+	bench vinee hs_per_s "$1"
+	bench vinee hs_resp_per_s "$2"
+	vine_unload || die "cannot unload $VINE_KO_SELFTEST"
+fi
 
 vine_load || die "cannot load $VINE_KO"
 modprobe -a vxlan wireguard || die "no vxlan or wireguard module"

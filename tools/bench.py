@@ -46,6 +46,8 @@ METRICS = {
     "rtt_load_p99_us": ("RTT p99 under TCP 4", "us", 1, False),
     "cpu_s_per_gb": ("CPU per GB (TCP 1)", "s", 1, False),
     "first_ping_us": ("first ping, handshake included", "us", 1, False),
+    "hs_per_s": ("handshakes a second, one CPU", "/s", 1, True),
+    "hs_resp_per_s": ("responder's part a second, one CPU", "/s", 1, True),
 }
 
 

@@ -24,8 +24,11 @@ for k in "${kernels[@]}"; do
 	rm -rf "$out"
 	mkdir -p "$out"
 	make -s "build/$k/kmod/vine.ko"
+	make -s VINE_SELFTEST=y VINE_KDIR="/lib/modules/$k/build" \
+		"build/selftest/$k/kmod/vine.ko"
 	if ! tools/vm/run --kernel "$k" --mem 3072 --timeout 3600 --no-debug --out "$out" -- \
 		env BENCH_CANDIDATES="${BENCH_CANDIDATES:-}" BENCH_PROFILE="${BENCH_PROFILE:-0}" \
+		VINE_KO_SELFTEST="build/selftest/$k/kmod/vine.ko" \
 		tools/bench-guest.sh "build/$k/kmod/vine.ko" "${BENCH_SECONDS:-5}" \
 		"${BENCH_REPS:-3}" "${BENCH_SCALE:-1}" >/dev/null; then
 		echo "bench: the guest run on $k failed (see $out/output, $out/console.log)" >&2
