@@ -69,7 +69,7 @@ void vine_identity_publish(struct vine_router *vr, struct vine_identity *id)
 	if (crypto_memneq(old->s.priv, id->s.priv, VINE_KEY_LEN))
 		xa_for_each(&vr->peers, i, p)
 			if (rcu_access_pointer(p->remote))
-				vine_sessions_reset(p);
+				vine_sessions_reset(vr, p);
 	call_rcu(&old->rcu, vine_identity_free_rcu);
 }
 

@@ -91,6 +91,7 @@ static const struct nla_policy vine_policy[VINE_A_MAX + 1] = {
 	[VINE_A_SESSION_AGE] = VINE_READ_ONLY,
 	[VINE_A_HANDSHAKES] = VINE_READ_ONLY,
 	[VINE_A_ENCRYPT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VINE_A_INITIATOR] = VINE_READ_ONLY,
 };
 
 /* Attributes an event never carries: keys. */
@@ -150,6 +151,43 @@ lost:
 }
 
 /*
+ * A message of event @cmd for the "events" group, its header at @hdr;
+ * NULL when nobody listens, or when there is no memory (listeners are
+ * told). vine_nl_event_send() sends it.
+ */
+static struct sk_buff *vine_nl_event(struct vine_router *vr, u8 cmd,
+				     gfp_t gfp, void **hdr)
+{
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&vine_genl_family, vr->net, 0))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!msg) {
+		vine_nl_lost(vr);
+		return NULL;
+	}
+	*hdr = genlmsg_put(msg, 0, 0, &vine_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Send @msg, its attributes put unless @err (then it is freed). */
+static void vine_nl_event_send(struct vine_router *vr, struct sk_buff *msg,
+			       void *hdr, int err, gfp_t gfp)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&vine_genl_family, vr->net, msg, 0, 0, gfp);
+}
+
+/*
  * Tell listeners that peer @id was seen at a new outer address (data
  * path, atomic context: rare, only after a verified MAC).
  */
@@ -159,24 +197,34 @@ void vine_nl_peer_seen(struct vine_router *vr, u32 id, __be32 addr,
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&vine_genl_family, vr->net, 0))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
-	if (!msg) {
-		vine_nl_lost(vr);
-		return;
-	}
-	hdr = genlmsg_put(msg, 0, 0, &vine_genl_family, 0,
-			  VINE_CMD_PEER_SEEN);
-	if (!hdr || nla_put_be32(msg, VINE_A_PEER, htonl(id)) ||
-	    nla_put_in_addr(msg, VINE_A_ADDR, addr) ||
-	    nla_put_u16(msg, VINE_A_PORT, ntohs(port))) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&vine_genl_family, vr->net, msg, 0, 0,
-				GFP_ATOMIC);
+	msg = vine_nl_event(vr, VINE_CMD_PEER_SEEN, GFP_ATOMIC, &hdr);
+	if (msg)
+		vine_nl_event_send(vr, msg, hdr,
+				   nla_put_be32(msg, VINE_A_PEER, htonl(id)) ||
+				   nla_put_in_addr(msg, VINE_A_ADDR, addr) ||
+				   nla_put_u16(msg, VINE_A_PORT, ntohs(port)),
+				   GFP_ATOMIC);
+}
+
+/*
+ * Tell listeners that a handshake with peer @p made a session, which we
+ * @initiator (or answered), relayed by VR @via if not 0. From the
+ * handshake work.
+ */
+void vine_nl_handshake(struct vine_router *vr, struct vine_peer *p,
+		       bool initiator, u32 via)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = vine_nl_event(vr, VINE_CMD_HANDSHAKE, GFP_KERNEL, &hdr);
+	if (msg)
+		vine_nl_event_send(vr, msg, hdr,
+				   nla_put_be32(msg, VINE_A_PEER, htonl(p->id)) ||
+				   nla_put_u8(msg, VINE_A_INITIATOR, initiator) ||
+				   (via && nla_put_be32(msg, VINE_A_VIA,
+							htonl(via))),
+				   GFP_KERNEL);
 }
 
 /*
@@ -190,24 +238,19 @@ void vine_nl_channel(struct vine_router *vr, struct vine_peer *p, u8 state,
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&vine_genl_family, vr->net, 0))
+	msg = vine_nl_event(vr, VINE_CMD_CHANNEL, gfp, &hdr);
+	if (!msg)
 		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
-	if (!msg) {
-		vine_nl_lost(vr);
-		return;
-	}
-	hdr = genlmsg_put(msg, 0, 0, &vine_genl_family, 0, VINE_CMD_CHANNEL);
-	if (!hdr || nla_put_be32(msg, VINE_A_PEER, htonl(p->id)) ||
-	    nla_put_u8(msg, VINE_A_CHAN_ROLE, READ_ONCE(p->role)) ||
-	    nla_put_u8(msg, VINE_A_CHAN_STATE, state) ||
-	    (seen && (nla_put_in_addr(msg, VINE_A_ADDR, VINE_SEEN_ADDR(seen)) ||
-		      nla_put_u16(msg, VINE_A_PORT, VINE_SEEN_PORT(seen))))) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&vine_genl_family, vr->net, msg, 0, 0, gfp);
+	vine_nl_event_send(vr, msg, hdr,
+			   nla_put_be32(msg, VINE_A_PEER, htonl(p->id)) ||
+			   nla_put_u8(msg, VINE_A_CHAN_ROLE,
+				      READ_ONCE(p->role)) ||
+			   nla_put_u8(msg, VINE_A_CHAN_STATE, state) ||
+			   (seen && (nla_put_in_addr(msg, VINE_A_ADDR,
+						     VINE_SEEN_ADDR(seen)) ||
+				     nla_put_u16(msg, VINE_A_PORT,
+						 VINE_SEEN_PORT(seen)))),
+			   gfp);
 }
 
 static int vine_parse_queue_vrs(struct vine_cfg *cfg, const struct nlattr *list,

@@ -20,6 +20,7 @@
  * RCU, and freed a grace period after they leave their slot.
  */
 #include <crypto/algapi.h>
+#include <linux/jhash.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -48,7 +49,22 @@ MODULE_PARM_DESC(rekey_secs, "selftests: seconds before a session is replaced (1
 #define VINE_STAGED_MAX		128	/* packets waiting for a session */
 #define VINE_HS_QUEUE_MAX	256	/* handshake messages waiting */
 #define VINE_HS_LOAD		32	/* waiting: under load, cookies asked */
+#define VINE_HS_RATE		20	/* initiations a second an address, */
+#define VINE_HS_BURST		5	/* 5 at once, under load */
+#define VINE_HS_COST		(NSEC_PER_SEC / VINE_HS_RATE)
 #define VINE_COOKIE_AGE		(120 * HZ)	/* a cookie's secret, a cookie */
+
+/*
+ * Builds with the selftests let /sys/module/vine/parameters/hs_load put
+ * every VR under load, so that a test can ask for cookies at will.
+ */
+#ifdef VINE_SELFTEST
+static bool vine_hs_load;
+module_param_named(hs_load, vine_hs_load, bool, 0644);
+MODULE_PARM_DESC(hs_load, "selftests: every VR under load (cookies asked)");
+#else
+#define vine_hs_load false
+#endif
 
 /* Bits of vine_peer.hs_flags */
 enum {
@@ -137,6 +153,45 @@ static void vine_cookie_of(struct vine_router *vr, __be32 addr, __be16 port,
 	blake2s_update(&st, (const u8 *)&addr, sizeof(addr));
 	blake2s_update(&st, (const u8 *)&port, sizeof(port));
 	blake2s_final(&st, cookie);
+}
+
+/* Under load: so many handshake messages wait that cookies are asked. */
+static bool vine_hs_loaded(struct vine_router *vr)
+{
+	return vine_hs_load ||
+	       skb_queue_len_lockless(&vr->hs_rx) >= VINE_HS_LOAD;
+}
+
+/*
+ * Under load, may one more initiation from @addr, its cookie checked,
+ * take the handshake work's CPU? 20 a second, 5 at once, per source
+ * address, as WireGuard's rate limiter: a peer that proved it receives
+ * at its address gets no more than its share. An address that takes
+ * another's slot in the table gives that one a full bucket again, which
+ * only favours it.
+ */
+static bool vine_hs_allow(struct vine_router *vr, __be32 addr)
+{
+	u32 i = jhash_1word((__force u32)addr, vr->hs_rate_seed) %
+		VINE_HS_RATE_SLOTS;
+	struct vine_hs_rate *r = &vr->hs_rate[i];
+	u64 now = ktime_get_boottime_ns();
+	bool ok;
+
+	spin_lock_bh(&vr->cookie_lock);
+	if (r->addr != addr || !r->last) {
+		r->addr = addr;
+		r->tokens = VINE_HS_COST * VINE_HS_BURST;
+	} else {
+		r->tokens = min_t(u64, r->tokens + (now - r->last),
+				  VINE_HS_COST * VINE_HS_BURST);
+	}
+	r->last = now;
+	ok = r->tokens >= VINE_HS_COST;
+	if (ok)
+		r->tokens -= VINE_HS_COST;
+	spin_unlock_bh(&vr->cookie_lock);
+	return ok;
 }
 
 /*
@@ -307,12 +362,18 @@ static struct vine_keypair *vine_keypair_find(struct vine_peer *p, u16 index,
 	return NULL;
 }
 
-/* Drop every keypair and the handshake of @p. Under vr->lock. */
-void vine_sessions_reset(struct vine_peer *p)
+/*
+ * Drop every keypair and the handshake of @p, and what waited for one
+ * (counted: no_session).
+ */
+void vine_sessions_reset(struct vine_router *vr, struct vine_peer *p)
 {
 	struct vine_keypair *kp[3];
+	struct sk_buff_head list;
+	struct sk_buff *skb;
 	int i;
 
+	lockdep_assert_held(&vr->lock);
 	spin_lock_bh(&p->sess_lock);
 	kp[0] = rcu_replace_pointer(p->kp_cur, NULL,
 				    lockdep_is_held(&p->sess_lock));
@@ -325,7 +386,17 @@ void vine_sessions_reset(struct vine_peer *p)
 		vine_keypair_free(kp[i]);
 	vine_noise_clear(&p->hs);
 	p->hs_pending = false;
-	skb_queue_purge(&p->staged);
+
+	__skb_queue_head_init(&list);
+	spin_lock_bh(&p->staged.lock);
+	skb_queue_splice_init(&p->staged, &list);
+	spin_unlock_bh(&p->staged.lock);
+	local_bh_disable();
+	while ((skb = __skb_dequeue(&list)) != NULL) {
+		vine_drop(vr, NULL, p, VINE_DROP_NO_SESSION);
+		kfree_skb(skb);
+	}
+	local_bh_enable();
 }
 
 /* The peer is freed: nothing else can reach it any more. */
@@ -598,13 +669,18 @@ void vine_hs_queue(struct vine_router *vr, const struct vine_cfg *cfg,
 	 * its handshake proved that already; relayed, the relay's MAC.
 	 */
 	if (vh->type == VINE_PKT_INIT && !from->conn && !from->via &&
-	    skb_queue_len_lockless(&vr->hs_rx) >= VINE_HS_LOAD) {
+	    vine_hs_loaded(vr)) {
 		vine_cookie_of(vr, from->saddr, from->sport, cookie);
 		vine_mac2(cookie, skb, mac);
 		if (crypto_memneq(mac, skb->data + len - VINE_MAC_LEN,
 				  VINE_MAC_LEN)) {
 			vine_cookie_reply(vr, cfg, id, skb, from, cookie);
 			reason = VINE_DROP_HS_COOKIE;
+			p = NULL;
+			goto drop;
+		}
+		if (!vine_hs_allow(vr, from->saddr)) {
+			reason = VINE_DROP_HS_RATE;
 			p = NULL;
 			goto drop;
 		}
@@ -857,6 +933,7 @@ static enum vine_drop vine_hs_rcv_init(struct vine_router *vr,
 	vine_hs_send(vr, cfg, r, p, out, rt, saddr, daddr, dport,
 		     VINE_HS_CB(skb)->tcp, via);
 	atomic64_inc(&vr->hs_count[VINE_HS_A_INIT_RECEIVED]);
+	vine_nl_handshake(vr, p, false, via);
 	reason = VINE_DROP_UNSPEC;
 	goto out;
 
@@ -909,6 +986,7 @@ static enum vine_drop vine_hs_rcv_resp(struct vine_router *vr,
 	vine_keypair_install(p, kp);
 	WRITE_ONCE(p->last_handshake, jiffies);
 	atomic64_inc(&vr->hs_count[VINE_HS_A_RESP_RECEIVED]);
+	vine_nl_handshake(vr, p, true, VINE_HS_CB(skb)->via);
 	vine_flush_staged(vr, cfg, p);
 	reason = VINE_DROP_UNSPEC;
 out:
@@ -1096,6 +1174,7 @@ static void vine_hs_work(struct work_struct *work)
 void vine_sessions_init(struct vine_router *vr)
 {
 	spin_lock_init(&vr->cookie_lock);
+	vr->hs_rate_seed = get_random_u32();
 	skb_queue_head_init(&vr->hs_rx);
 	INIT_WORK(&vr->hs_work, vine_hs_work);
 }
@@ -1146,7 +1225,7 @@ int vine_remote_set(struct vine_router *vr, struct vine_peer *p,
 	if (key)
 		vine_key_free(key);
 	old = rcu_replace_pointer(p->remote, r, lockdep_is_held(&vr->lock));
-	vine_sessions_reset(p);
+	vine_sessions_reset(vr, p);
 	if (!old || memcmp(old->pub, pub, VINE_KEY_LEN))
 		memset(p->hs_last_ts, 0, sizeof(p->hs_last_ts));
 	if (old)
@@ -1163,7 +1242,7 @@ bool vine_remote_del(struct vine_router *vr, struct vine_peer *p)
 	old = rcu_replace_pointer(p->remote, NULL, lockdep_is_held(&vr->lock));
 	if (!old)
 		return false;
-	vine_sessions_reset(p);
+	vine_sessions_reset(vr, p);
 	memset(p->hs_last_ts, 0, sizeof(p->hs_last_ts));
 	call_rcu(&old->rcu, vine_remote_free_rcu);	/* the PSK */
 	return true;

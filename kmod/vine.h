@@ -374,6 +374,18 @@ struct vine_identity {
 	u8 cookie_key[VINE_NOISE_HASH_LEN];
 };
 
+/*
+ * A source address's bucket of initiations under load: nanoseconds of
+ * credit, an initiation costing a twentieth of a second (session.c).
+ */
+struct vine_hs_rate {
+	__be32 addr;
+	u64 last;
+	u64 tokens;
+};
+
+#define VINE_HS_RATE_SLOTS	128
+
 /**
  * struct vine_router - one ViNe router (VR): the state of one network namespace
  * @net: the namespace this VR lives in
@@ -409,9 +421,11 @@ struct vine_identity {
  * @hs_rx: handshake messages waiting for @hs_work
  * @hs_work: handshakes, under @lock (session.c)
  * @hs_count: handshake messages sent and taken, by enum vine_hs_attr
- * @cookie_lock: guards @cookie_secret and @cookie_birth
+ * @cookie_lock: guards @cookie_secret, @cookie_birth and @hs_rate
  * @cookie_secret: what our cookies are made from, new every 2 minutes
  * @cookie_birth: jiffies when it was made; 0: not yet
+ * @hs_rate: initiations lately taken under load, by source address
+ * @hs_rate_seed: where a source address goes in @hs_rate
  */
 struct vine_router {
 	struct net *net;
@@ -446,9 +460,11 @@ struct vine_router {
 	struct sk_buff_head hs_rx;
 	struct work_struct hs_work;
 	atomic64_t hs_count[VINE_HS_A_MAX + 1];
-	spinlock_t cookie_lock; /* guards cookie_secret, cookie_birth */
+	spinlock_t cookie_lock; /* guards cookie_secret, cookie_birth, hs_rate */
 	u8 cookie_secret[VINE_NOISE_HASH_LEN];
 	unsigned long cookie_birth;
+	struct vine_hs_rate hs_rate[VINE_HS_RATE_SLOTS];
+	u32 hs_rate_seed;
 };
 
 extern unsigned int vine_net_id;
@@ -548,6 +564,8 @@ void vine_xmit(struct vine_router *vr, const struct vine_cfg *cfg,
 /* netlink.c */
 void vine_nl_peer_seen(struct vine_router *vr, u32 id, __be32 addr,
 		       __be16 port);
+void vine_nl_handshake(struct vine_router *vr, struct vine_peer *p,
+		       bool initiator, u32 via);
 
 /* send.c, channel.c */
 struct rtable *vine_route_to(struct vine_router *vr, struct vine_peer *p,
@@ -607,7 +625,7 @@ void vine_hs_keys(u8 mac1_key[VINE_NOISE_HASH_LEN],
 		  u8 cookie_key[VINE_NOISE_HASH_LEN], const u8 pub[VINE_KEY_LEN]);
 void vine_sessions_init(struct vine_router *vr);
 void vine_sessions_stop(struct vine_router *vr);
-void vine_sessions_reset(struct vine_peer *p);
+void vine_sessions_reset(struct vine_router *vr, struct vine_peer *p);
 void vine_sessions_free(struct vine_peer *p);
 const struct vine_key *vine_peer_stamp(struct vine_router *vr,
 				       struct vine_peer *p, struct vinehdr *vh,

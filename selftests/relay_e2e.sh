@@ -20,7 +20,7 @@
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 26
+ktap_plan 27
 
 T=$VINE_TMP
 MARK=vine-e2e-marker-
@@ -46,6 +46,18 @@ has_session() {
 }
 # The first ping makes vrR's sessions: with vrQ, then with vrL, whose
 # handshake vrQ relays both ways. The reply goes straight from vrL to vrR.
+# vinectl monitor on vrR and vrL tells each handshake.
+# listening NS FILE: NS's monitor prints events (a VN made and deleted
+# until it shows one).
+listening() {
+	ip netns exec "$1" vinectl vn create 99 >/dev/null &&
+	ip netns exec "$1" vinectl vn delete 99 >/dev/null &&
+	grep -q '^del-vn vn 99' "$2"
+}
+for x in R L; do
+	ip netns exec "vr$x" vinectl monitor >"$T/mon.$x" 2>&1 &
+	vine_until 40 0.25 "listening vr$x '$T/mon.$x'"
+done
 vsnap w0 vrQ vrR vrL
 warm=$(vine_until 10 0.5 '[ "$(vping r1 172.16.3.10 1)" = 1 ]' && echo answered)
 vsnap w1 vrQ vrR vrL
@@ -54,6 +66,14 @@ check_eq "r1 -> l1: a ping answered; vrR and vrL in a session with each other" \
 check_eq "handshakes: vrR made 2 (with vrQ; with vrL, through vrQ), each answered" \
 	"$(vdiffs w0 w1 top '^(rx|tx)_|^drops' vrQ vrR vrL)" \
 	"vrQ: handshakes.init_received +1 | vrR: handshakes.init_sent +2, handshakes.resp_received +2 | vrL: handshakes.init_received +1"
+hs_events() {
+	vine_until 40 0.25 "[ \$(grep -c '^handshake' '$T/mon.R') -ge 2 ] &&
+		[ \$(grep -c '^handshake' '$T/mon.L') -ge 1 ]"
+	grep -h '^handshake' "$T/mon.R" "$T/mon.L" | paste -sd';'
+}
+check_eq "monitor: vrR initiated with vrQ, then with vrL via vrQ; vrL answered via vrQ" \
+	"$(hs_events)" \
+	"handshake peer 10.0.0.1 initiator yes;handshake peer $L initiator yes via 10.0.0.1;handshake peer 10.0.0.2 initiator no via 10.0.0.1"
 
 # send TAG N: N numbered datagrams r1 -> l1, "$MARK$TAG-1" and on; seen:
 # the lines l1 had written before them. arrived TAG N: l1 got exactly

@@ -100,6 +100,7 @@ COMMANDS = {
     "GET_STATS": ("get", [], []),
     "PEER_SEEN": ("event", [], []),
     "CHANNEL": ("event", [], []),
+    "HANDSHAKE": ("event", [], []),
 }
 assert set(COMMANDS) == set(CMD) - {"UNSPEC"}, \
     "vine_fuzz.py: enum vine_cmd changed; describe the new commands"
@@ -999,6 +1000,7 @@ class NlFuzz(Reporter):
             how = "nlmsg_flags 0x%x" % sub.flags
         elif how == "cmd":
             sub.cmd = r.choice([0, CMD["PEER_SEEN"], CMD["CHANNEL"],
+                                CMD["HANDSHAKE"],
                                 U["__VINE_CMD_MAX"], r.randint(20, 255)])
             how = "command %d" % sub.cmd
         elif how == "soup":

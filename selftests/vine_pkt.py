@@ -646,6 +646,50 @@ def cmd_hsflood(a):
     print("sent %d" % sent)
 
 
+def cmd_hscookie(a):
+    """From this host's own address: one handshake initiation to --to,
+    its cookie reply decrypted (the VR must be under load), then --count
+    initiations with that cookie's mac2, back to back. Their mac1 and
+    mac2 are right, the rest is random (the VR's handshake work drops
+    them). Prints "sent N in S s", S from the first of them to the last."""
+    import base64
+    import socket
+    import time
+    from vine_noise import MAC, cookie_key, mac1_key, xaead_open
+    with open(a.pub_file) as f:
+        pub = base64.b64decode(f.read().strip())
+    body_len = 4 + 32 + 48 + 28 + 16
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(5)
+    s.connect((a.to, a.port))
+
+    def init(cookie):
+        body = os.urandom(body_len - 16)
+        hdr = HDR.pack(1, 4, 0, 0, HDR_LEN + body_len, 0, 0, 0,
+                       ip4(a.src_vr), ip4(a.dst_vr), bytes(MAC_LEN))
+        mac1 = MAC(mac1_key(pub), hdr + body)
+        msg = hdr[:MAC_OFF] + mac1 + body
+        return msg + (MAC(cookie, msg) if cookie else bytes(16)), mac1
+
+    msg, mac1 = init(None)
+    s.send(msg)
+    try:
+        reply = s.recv(2048)
+    except socket.timeout:
+        sys.exit("no cookie reply")
+    if len(reply) != HDR_LEN + 60 or reply[1] != 6:
+        sys.exit("not a cookie reply: %s" % reply.hex())
+    nonce, sealed = reply[HDR_LEN + 4:HDR_LEN + 28], reply[HDR_LEN + 28:]
+    cookie = xaead_open(cookie_key(pub), nonce, sealed, mac1)
+    if cookie is None:
+        sys.exit("the cookie reply does not decrypt")
+    msgs = [init(cookie)[0] for _ in range(a.count)]
+    t0 = time.monotonic()
+    for m in msgs:
+        s.send(m)
+    print("sent %d in %.3f s" % (a.count, time.monotonic() - t0))
+
+
 # --------------------------------------------------------------- counters
 
 def flatten(obj, prefix, out):
@@ -928,6 +972,15 @@ def main():
     s.add_argument("--dst-vr", required=True)
     s.add_argument("--spoof", default="198.18.0.0", help="a /16")
     s.add_argument("--seconds", type=float, default=10)
+
+    s = sub.add_parser("hscookie", help="initiations with a cookie's mac2")
+    s.set_defaults(fn=cmd_hscookie)
+    s.add_argument("--to", required=True)
+    s.add_argument("--port", type=int, default=VINE_PORT)
+    s.add_argument("--pub-file", required=True, help="the VR's public key")
+    s.add_argument("--src-vr", required=True, help="a peer it knows")
+    s.add_argument("--dst-vr", required=True)
+    s.add_argument("--count", type=int, default=40)
 
     s = sub.add_parser("resend", help="send packets capture --save wrote")
     s.set_defaults(fn=cmd_resend)

@@ -15,7 +15,7 @@ ktap_plan 120
 NOMOD="vinectl: the vine kernel module is not loaded (modprobe vine)"
 NOPERM="vinectl: permission denied: configuring ViNe needs CAP_NET_ADMIN (run as root)"
 HS0='"handshakes":{"init_sent":0,"init_received":0,"resp_received":0,"cookie_sent":0,"cookie_received":0}'
-DROPS0='{"not_in_lndt":0,"no_route":0,"route_disabled":0,"loop":0,"no_key":0,"too_big":0,"ttl":0,"tx_error":0,"malformed":0,"bad_version":0,"not_for_us":0,"unknown_peer":0,"bad_mac":0,"replay":0,"wrong_vn":0,"delivery":0,"queue_full":0,"no_channel":0,"tcp_down":0,"tcp_full":0,"rx_busy":0,"tx_busy":0,"rx_codel":0,"tx_codel":0,"spoofed":0,"bad_source":0,"too_long":0,"no_session":0,"handshake":0,"hs_replay":0,"hs_busy":0,"not_encrypted":0,"hs_cookie":0,"relay_denied":0}'
+DROPS0='{"not_in_lndt":0,"no_route":0,"route_disabled":0,"loop":0,"no_key":0,"too_big":0,"ttl":0,"tx_error":0,"malformed":0,"bad_version":0,"not_for_us":0,"unknown_peer":0,"bad_mac":0,"replay":0,"wrong_vn":0,"delivery":0,"queue_full":0,"no_channel":0,"tcp_down":0,"tcp_full":0,"rx_busy":0,"tx_busy":0,"rx_codel":0,"tx_codel":0,"spoofed":0,"bad_source":0,"too_long":0,"no_session":0,"handshake":0,"hs_replay":0,"hs_busy":0,"not_encrypted":0,"hs_cookie":0,"relay_denied":0,"hs_rate":0}'
 ZERO='"tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0'
 
 V() {

@@ -7,6 +7,7 @@
  *	new-route vn 1 prefix 172.16.2.0/24 via 10.0.0.2 generation 7
  *	peer-seen peer 10.0.0.1 addr 10.0.0.1 port 2247
  *	channel peer 10.0.0.1 role queue-vr state up addr 10.0.0.1 port 2247
+ *	handshake peer 192.168.1.2 initiator yes via 10.0.0.1
  *
  * A set-key event shows the peer's public key if it has one (public-key
  * KEY, in base64); keys, static or pre-shared, are never shown.
@@ -29,6 +30,7 @@ static const char *const event_names[] = {
 	[VINE_CMD_DEL_KEY] = "del-key",
 	[VINE_CMD_PEER_SEEN] = "peer-seen",
 	[VINE_CMD_CHANNEL] = "channel",
+	[VINE_CMD_HANDSHAKE] = "handshake",
 };
 
 /* One field: JSON member, or " key value" on the line for people. */
@@ -162,6 +164,8 @@ static int print_event(uint8_t cmd, struct nlattr **tb)
 		field_word("role", role_words, tb[VINE_A_CHAN_ROLE]);
 	if (tb[VINE_A_CHAN_STATE])
 		field_word("state", chan_words, tb[VINE_A_CHAN_STATE]);
+	if (tb[VINE_A_INITIATOR])
+		field_word("initiator", yes_no_words, tb[VINE_A_INITIATOR]);
 	if (tb[VINE_A_ADDR] && tb[VINE_A_PREFIX_LEN])
 		field("prefix", prefix_str(buf, nla_get_u32(tb[VINE_A_ADDR]),
 					   nla_get_u8(tb[VINE_A_PREFIX_LEN])));

@@ -52,6 +52,7 @@ static const char *const drop_names[] = {
 	[VINE_DROP_NOT_ENCRYPTED] = "not_encrypted",
 	[VINE_DROP_HS_COOKIE] = "hs_cookie",
 	[VINE_DROP_RELAY_DENIED] = "relay_denied",
+	[VINE_DROP_HS_RATE] = "hs_rate",
 };
 
 static_assert(ARRAY_SIZE(drop_names) == VINE_DROP_MAX + 1,

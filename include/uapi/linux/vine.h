@@ -229,8 +229,9 @@ enum vine_route_type {
  *	header's size field hold 16 bits
  * @VINE_DROP_NO_SESSION: a packet for a peer known by its public key
  *	while no session with it is up, beyond what waits for the
- *	handshake; or a received packet without a session, or with an
- *	index that names none of ours (e.g. from before a restart)
+ *	handshake, or what waited when its key or ours changed; or a
+ *	received packet without a session, or with an index that names
+ *	none of ours (e.g. from before a restart)
  * @VINE_DROP_HANDSHAKE: a handshake message that does not verify: wrong
  *	mac1, a public key that is not the peer's, an index we never gave
  * @VINE_DROP_HS_REPLAY: a handshake initiation whose time is not later
@@ -245,6 +246,9 @@ enum vine_route_type {
  *	passes on: from or for a VR not known by its public key, for a VR
  *	that is neither ours (a limited VR we serve) nor served by the
  *	sender, or an inner packet that is not its sender's own
+ * @VINE_DROP_HS_RATE: a handshake initiation with a valid cookie while
+ *	the VR is under load, beyond 20 a second (5 at once) from its
+ *	source address
  */
 enum vine_drop {
 	VINE_DROP_UNSPEC,
@@ -282,6 +286,7 @@ enum vine_drop {
 	VINE_DROP_NOT_ENCRYPTED,
 	VINE_DROP_HS_COOKIE,
 	VINE_DROP_RELAY_DENIED,
+	VINE_DROP_HS_RATE,
 
 	__VINE_DROP_MAX
 };
@@ -336,6 +341,9 @@ enum vine_drop {
  * @VINE_CMD_CHANNEL: event only: the channel with a peer went up or down:
  *	VINE_A_PEER, VINE_A_CHAN_ROLE, VINE_A_CHAN_STATE, and where the
  *	peer was last seen (VINE_A_ADDR, VINE_A_PORT) if it was
+ * @VINE_CMD_HANDSHAKE: event only: a handshake with a peer made a
+ *	session: VINE_A_PEER, VINE_A_INITIATOR, and VINE_A_VIA if a queue
+ *	VR relayed it
  */
 enum vine_cmd {
 	VINE_CMD_UNSPEC,
@@ -357,6 +365,7 @@ enum vine_cmd {
 	VINE_CMD_GET_STATS,
 	VINE_CMD_PEER_SEEN,
 	VINE_CMD_CHANNEL,
+	VINE_CMD_HANDSHAKE,
 
 	__VINE_CMD_MAX
 };
@@ -435,6 +444,9 @@ enum vine_cmd {
  * @VINE_A_ENCRYPT: u8, 1: packets in sessions are sent encrypted
  *	(VINE_F_ENCRYPTED), and only encrypted ones are taken; 0: neither
  *	(default). Static keys never encrypt. Needs a MAC mode.
+ * @VINE_A_INITIATOR: u8, in HANDSHAKE events: 1 this VR initiated the
+ *	handshake (its session is up), 0 it answered one (its session is
+ *	up once the peer uses it)
  */
 enum vine_attr {
 	VINE_A_UNSPEC,
@@ -483,6 +495,7 @@ enum vine_attr {
 	VINE_A_SESSION_AGE,
 	VINE_A_HANDSHAKES,
 	VINE_A_ENCRYPT,
+	VINE_A_INITIATOR,
 
 	__VINE_A_MAX
 };
