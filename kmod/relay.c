@@ -193,7 +193,8 @@ void vine_relay_rcv(struct vine_router *vr, const struct vine_cfg *cfg,
 	}
 	/* Only between a limited VR we serve and a VR it talks with. */
 	d = xa_load(&vr->peers, ntohl(vh->dst_vr));
-	if (vh->src_vr != src_vr || !d || !rcu_access_pointer(d->remote) ||
+	if (vh->src_vr != src_vr || !d || d == p ||
+	    !rcu_access_pointer(d->remote) ||
 	    (READ_ONCE(d->role) != VINE_ROLE_LIMITED &&
 	     READ_ONCE(p->role) != VINE_ROLE_LIMITED)) {
 		reason = VINE_DROP_RELAY_DENIED;

@@ -9,13 +9,14 @@
 # session with vrL (whose handshake goes through vrQ too): vrQ relays
 # them, each wrapped in a RELAY packet MACed hop by hop, without
 # decrypting them (relay_e2e.sh checks how). Checked: the channel comes
-# up, every pair of hosts talks both ways with no drop, each VR made the
+# up, with vrQ after vrL gave up on a first queue VR that never answers
+# (10.0.0.9, known by a public key: its handshake goes unanswered), every pair of hosts talks both ways with no drop, each VR made the
 # sessions it needed; after a NAT rebinding, vrQ follows vrL and the
 # sessions go on.
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 13
+ktap_plan 14
 
 check "insmod vine.ko" vine_load
 check_sh "topology: vrL behind natL, vrQ, vrR" vine_limited_up
@@ -23,10 +24,16 @@ check_sh "topology: vrL behind natL, vrQ, vrR" vine_limited_up
 check_sh "vrQ, vrR, vrL: key pairs, the others' public keys, encrypt yes" \
 	vine_limited_keys
 
-check "vrL: vr set limited yes queue-vr 10.0.0.1" \
-	ip netns exec vrL vinectl vr set limited yes queue-vr 10.0.0.1 \
+gone_queue_vr() {
+	ip netns exec vrL vinectl key set 10.0.0.9 public-key \
+		"$(vinectl genkey | vinectl pubkey)"
+}
+check "vrL: a public key for 10.0.0.9, a queue VR that does not exist" \
+	gone_queue_vr
+check "vrL: vr set limited yes queue-vr 10.0.0.9,10.0.0.1" \
+	ip netns exec vrL vinectl vr set limited yes queue-vr 10.0.0.9,10.0.0.1 \
 	poll-interval 500
-check "vrL: channel up with vrQ (after a handshake through the NAT)" \
+check "vrL: falls back to vrQ, channel up (after a handshake through the NAT)" \
 	wait_chan vrL 10.0.0.1 up
 check "vrQ: vrL's channel up" wait_chan vrQ $L up
 

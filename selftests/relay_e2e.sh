@@ -16,11 +16,13 @@
 # module parameter of selftest builds) vrQ flips a bit of what it relays:
 # vrL drops each packet as bad_mac and delivers nothing. End to end in
 # every poll mode of vrL: udp with keepalives, channel, tcp, plain udp.
-# The relayed route's ViNe MTU is 44 bytes lower: 1384.
+# The relayed route's ViNe MTU is 44 bytes lower: 1384. A queue VR that
+# knows a limited VR by a static key only relays nothing for it
+# (relay_denied).
 
 source "$(dirname "$0")/lib.sh"
 
-ktap_plan 27
+ktap_plan 29
 
 T=$VINE_TMP
 MARK=vine-e2e-marker-
@@ -29,6 +31,9 @@ TAMPER=/sys/module/vine/parameters/relay_tamper
 untamper() { [ ! -w "$TAMPER" ] || echo 0 >"$TAMPER"; }
 trap 'untamper; vine_cleanup' EXIT
 
+check_eq "vine_pkt.py: the wire-format vector of a relay" \
+	"$($VINE_PY "$VINE_PKT" vector --relay)" \
+	01070500007456780000000000000002000000000a0000010a00000966fd3c4913414e64647f557d8d41072901000d00004812340000000000000001000000010a0000010a00000205630fc486621b80db59960d31bc207eda57f343b52aef1869b771f0fe85988d696de9044f6b8567d150b55a
 check "insmod vine.ko" vine_load
 check_sh "topology: vrL behind natL, vrQ, vrR" vine_limited_up
 check_sh "vrQ, vrR, vrL: key pairs, the others' public keys, encrypt yes" \
@@ -221,6 +226,18 @@ vsnap m0 vrR
 check_eq "r1 -> l1 with DF: 1384 bytes pass; 1385: Frag needed (mtu = 1384), too_big" \
 	"$(mtu_ping 1356) / $(mtu_ping 1357) / $(vsnap m1 vrR; vdiff m0 m1 vrR drops)" \
 	"1 received / mtu = 1384 0 received / drops.too_big +1"
+
+# ---- a queue VR relays only between VRs it knows by public key ---------
+# vrQ given a static key for vrL instead of its public key: what vrR
+# relays through it for vrL is refused there, counted on vrR (vrL's
+# polls, in its session, no longer verify at vrQ: bad_mac, not asserted).
+vsnap d0 vrQ
+ip netns exec vrQ vinectl key set $L "$VINE_TMP/key.QL"
+send d 1
+vine_until 40 0.25 'vsnap d1 vrQ; [ "$(vsnap_delta d0 d1 vrQ drops.relay_denied)" = 1 ]'
+check_eq "vrQ with a static key for vrL: vrR's relayed packet dropped (relay_denied), on vrR" \
+	"$(vsnap_delta d0 d1 vrQ drops.relay_denied) | $(vsnap_delta d0 d1 vrQ 'peers[10.0.0.2].drops')" \
+	"1 | 1"
 
 check_sh "namespaces deleted: every peer and connection freed, no leak" \
 	vine_all_freed

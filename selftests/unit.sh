@@ -10,7 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 
 # part:cases, in the order the module runs them
-parts=(replay:62 gndt:68 hosts:47 hdr:37 codel:45 noise:10)
+parts=(replay:62 gndt:68 hosts:47 hdr:38 codel:45 noise:10)
 
 ktap_plan $((${#parts[@]} + 9))
 

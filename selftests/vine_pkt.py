@@ -235,6 +235,17 @@ def vector_encrypted():
     return hdr[:MAC_OFF] + sealed[-16:] + sealed[:-16]
 
 
+def vector_relay():
+    """The encrypted vector relayed to a queue VR: an outer header of
+    type 7 (relay), flags mac|session, receiver index 0x5678, counter 2,
+    VN 0, VR 10.0.0.1 to VR 10.0.0.9; its HMAC-SHA-256 with the vector
+    key, over the outer header (mac zero) and the inner packet."""
+    inner = vector_encrypted()
+    hdr = HDR.pack(1, 7, F_MAC | F_SESSION, 0, HDR_LEN + len(inner), 0x5678,
+                   2, 0, ip4("10.0.0.1"), ip4("10.0.0.9"), bytes(MAC_LEN))
+    return hdr[:MAC_OFF] + vine_mac(VECTOR_KEY, hdr, inner) + inner
+
+
 def read_key(path):
     import base64
     with open(path) as f:
@@ -245,7 +256,8 @@ def read_key(path):
 
 
 def cmd_vector(a):
-    print((vector_encrypted() if a.encrypted else vector()).hex())
+    print((vector_relay() if a.relay else
+           vector_encrypted() if a.encrypted else vector()).hex())
 
 
 def cmd_send(a):
@@ -852,6 +864,8 @@ def main():
     s.set_defaults(fn=cmd_vector)
     s.add_argument("--encrypted", action="store_true",
                    help="in a session, encrypted")
+    s.add_argument("--relay", action="store_true",
+                   help="encrypted, in a relay to a queue VR")
 
     s = sub.add_parser("send")
     s.set_defaults(fn=cmd_send)
