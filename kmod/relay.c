@@ -123,11 +123,19 @@ drop:
 	kfree_skb(skb);
 }
 
-/* Pass on @skb (at its inner packet, checked) to @d, which it names. */
+/*
+ * Pass on @skb (at its inner packet, checked) from @p to @d, which it
+ * names. Counted as the packets we send are: data, not handshakes or
+ * keepalives.
+ */
 static enum vine_drop vine_relay_on(struct vine_router *vr,
 				    const struct vine_cfg *cfg,
-				    struct vine_peer *d, struct sk_buff *skb)
+				    struct vine_peer *p, struct vine_peer *d,
+				    struct sk_buff *skb)
 {
+	const struct vinehdr *vh = (void *)skb->data;
+	bool data = vh->type == VINE_PKT_FORWARD && skb->len > sizeof(*vh);
+	unsigned int len = skb->len;
 	u64 seen = atomic64_read(&d->seen);
 	__be32 daddr = VINE_SEEN_ADDR(seen);
 	__be16 dport = htons(VINE_SEEN_PORT(seen));
@@ -150,8 +158,12 @@ static enum vine_drop vine_relay_on(struct vine_router *vr,
 		return VINE_DROP_TX_ERROR;
 	memset(VINE_CB(skb), 0, sizeof(struct vine_cb));
 	VINE_CB(skb)->tcp = READ_ONCE(d->tcp);
-	vine_count_tx(vr->stats, 1, skb->len);
-	vine_count_tx(d->stats, 1, skb->len);
+	if (data) {
+		vine_count_rx(vr->stats, 1, len);
+		vine_count_rx(p->stats, 1, len);
+		vine_count_tx(vr->stats, 1, len);
+		vine_count_tx(d->stats, 1, len);
+	}
 	vine_relay_send(vr, cfg, d, skb, rt, saddr, daddr, dport);
 	return VINE_DROP_UNSPEC;
 }
@@ -200,9 +212,7 @@ void vine_relay_rcv(struct vine_router *vr, const struct vine_cfg *cfg,
 		reason = VINE_DROP_RELAY_DENIED;
 		goto drop;
 	}
-	vine_count_rx(vr->stats, 1, skb->len);
-	vine_count_rx(p->stats, 1, skb->len);
-	reason = vine_relay_on(vr, cfg, d, skb);
+	reason = vine_relay_on(vr, cfg, p, d, skb);
 	if (!reason)
 		return;
 	p = d;
