@@ -853,6 +853,15 @@ def cmd_get(a):
           else json.dumps(v, separators=(",", ":")))
 
 
+def initiations_to(s):
+    """The options of the commands that send handshake initiations."""
+    s.add_argument("--to", required=True)
+    s.add_argument("--port", type=int, default=VINE_PORT)
+    s.add_argument("--pub-file", required=True, help="the VR's public key")
+    s.add_argument("--src-vr", required=True, help="a peer it knows")
+    s.add_argument("--dst-vr", required=True)
+
+
 def main():
     import argparse
     p = argparse.ArgumentParser(prog="vine_pkt.py")
@@ -979,21 +988,13 @@ def main():
 
     s = sub.add_parser("hsflood", help="initiations from forged sources")
     s.set_defaults(fn=cmd_hsflood)
-    s.add_argument("--to", required=True)
-    s.add_argument("--port", type=int, default=VINE_PORT)
-    s.add_argument("--pub-file", required=True, help="the VR's public key")
-    s.add_argument("--src-vr", required=True, help="a peer it knows")
-    s.add_argument("--dst-vr", required=True)
+    initiations_to(s)
     s.add_argument("--spoof", default="198.18.0.0", help="a /16")
     s.add_argument("--seconds", type=float, default=10)
 
     s = sub.add_parser("hscookie", help="initiations with a cookie's mac2")
     s.set_defaults(fn=cmd_hscookie)
-    s.add_argument("--to", required=True)
-    s.add_argument("--port", type=int, default=VINE_PORT)
-    s.add_argument("--pub-file", required=True, help="the VR's public key")
-    s.add_argument("--src-vr", required=True, help="a peer it knows")
-    s.add_argument("--dst-vr", required=True)
+    initiations_to(s)
     s.add_argument("--count", type=int, default=40)
 
     s = sub.add_parser("resend", help="send packets capture --save wrote")
