@@ -32,7 +32,10 @@ MODULE_PARM_DESC(relay_tamper, "selftests: flip a bit of each relayed packet");
 #define vine_relay_tamper false
 #endif
 
-/* The route to @daddr, for a packet to @p or to @via for it. Under RCU. */
+/*
+ * The route to @daddr, for a packet to @p or to @via for it. Under RCU or
+ * vr->lock (the handshake work).
+ */
 struct rtable *vine_route_via(struct vine_router *vr, struct vine_peer *p,
 			      u32 via, __be32 daddr, __be32 *saddr)
 {
@@ -185,7 +188,8 @@ void vine_relay_rcv(struct vine_router *vr, const struct vine_cfg *cfg,
 	struct vine_peer *d;
 
 	VINE_ASSERT_RCU();
-	if (from->via || !rcu_access_pointer(p->remote)) {
+	/* @from is never a relay's: an inner packet is never a RELAY. */
+	if (!rcu_access_pointer(p->remote)) {
 		reason = VINE_DROP_RELAY_DENIED;
 		goto drop;
 	}

@@ -187,7 +187,11 @@ count:
 		ip_rt_put(rt);
 		return;
 	}
-	vine_send_via(vr, cfg, p, via, skb, rt, saddr, d->daddr, d->dport);
+	if (d->hop)
+		vine_relay_send(vr, cfg, d->hop, skb, rt, saddr, d->daddr,
+				d->dport);
+	else
+		vine_send(vr, cfg, p, skb, rt, saddr, d->daddr, d->dport);
 	return;
 
 drop:
